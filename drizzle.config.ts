@@ -1,0 +1,19 @@
+/**
+ * drizzle-kit picks its database the same way createDb() does: DATABASE_URL (postgres.js) when it
+ * is set, otherwise the embedded PGlite database in .data/pglite. `npx drizzle-kit migrate` and
+ * `DATABASE_URL=postgres://... npx drizzle-kit migrate` therefore both work.
+ */
+import { defineConfig } from "drizzle-kit";
+import { EMBEDDED_DATA_DIR } from "./src/config.js";
+
+const url = process.env.DATABASE_URL;
+
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/schema/index.ts",
+  out: "./drizzle",
+  strict: true,
+  verbose: true,
+  migrations: { table: "__drizzle_migrations", schema: "drizzle" },
+  ...(url ? { dbCredentials: { url } } : { driver: "pglite", dbCredentials: { url: EMBEDDED_DATA_DIR } }),
+});

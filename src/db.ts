@@ -1,0 +1,154 @@
+/**
+ * createDb(): the typed drizzle database over postgres.js when a URL is given (or DATABASE_URL is
+ * set), over the embedded PGlite database in .data/pglite otherwise. drizzle.config.ts chooses the
+ * same way, so drizzle-kit and the app always talk to the same database.
+ */
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { EMBEDDED_DATA_DIR } from "./config.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+type Relations = ExtractTablesWithRelations<Schema>;
+/** The typed database, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema, Relations>;
+/** A transaction handle; query functions accept `Database | Transaction` so they compose. */
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, Relations>;
+export type DbOrTx = Database | Transaction;
+
+export type Driver = "postgres" | "pglite";
+
+export interface DbHandle {
+  db: Database;
+  driver: Driver;
+  /** Where it points, with any password removed (safe to print). */
+  target: string;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** Connection URL; defaults to DATABASE_URL, and to the embedded PGlite when neither is set. */
+  url?: string | undefined;
+  /** PGlite data directory; giving one selects the embedded database even when DATABASE_URL is set. "memory://" = throwaway in-memory. */
+  dataDir?: string;
+  /** postgres.js pool size (default 10). */
+  max?: number;
+  /** Skip the connectivity probe (default: probe, so a bad URL fails here with one clear line). */
+  probe?: boolean;
+}
+
+/** A connection problem, said in one line without internals or secrets. */
+export class DatabaseConnectionError extends Error {
+  override name = "DatabaseConnectionError";
+}
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "<unparseable URL>";
+  }
+}
+
+function parsePostgresUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DatabaseConnectionError(
+      "DATABASE_URL is not a valid URL; expected postgres://user:password@host:5432/database",
+    );
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new DatabaseConnectionError(
+      `DATABASE_URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * The driver's own error under drizzle's DrizzleQueryError wrapper ("Failed query: ..."), which
+ * carries the PostgreSQL code, constraint and detail fields.
+ */
+export function driverError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof DrizzleQueryError && current.cause) {
+    current = current.cause;
+  }
+  return current;
+}
+
+/** Turn a driver error from the first query into one readable line. */
+export function describeConnectionError(error: unknown, target: string): DatabaseConnectionError {
+  const e = driverError(error) as { code?: string; message?: string };
+  const reason =
+    e.code === "ECONNREFUSED"
+      ? "connection refused (is the server running?)"
+      : e.code === "ENOTFOUND" || e.code === "EAI_AGAIN"
+        ? "host not found"
+        : e.code === "CONNECT_TIMEOUT" || e.code === "ETIMEDOUT"
+          ? "timed out"
+          : e.code === "3D000"
+            ? "database does not exist"
+            : e.code === "28P01" || e.code === "28000"
+              ? "authentication failed"
+              : (e.message ?? String(error)).split("\n")[0];
+  return new DatabaseConnectionError(`Cannot connect to PostgreSQL at ${target}: ${reason}`);
+}
+
+export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
+  const url = options.dataDir ? undefined : (options.url ?? process.env.DATABASE_URL);
+  const probe = options.probe ?? true;
+  let handle: DbHandle;
+  if (url) {
+    parsePostgresUrl(url);
+    const target = redactUrl(url);
+    const client = postgres(url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+    });
+    handle = {
+      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      driver: "postgres",
+      target,
+      close: () => client.end({ timeout: 5 }),
+    };
+  } else {
+    const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
+    if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+    const client = new PGlite(dataDir);
+    handle = {
+      db: drizzlePglite(client, { schema }) as unknown as Database,
+      driver: "pglite",
+      target: `pglite:${dataDir}`,
+      close: () => client.close(),
+    };
+  }
+  if (probe) {
+    try {
+      await rows(handle.db, sqlSelectOne);
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw describeConnectionError(error, handle.target);
+    }
+  }
+  return handle;
+}
+
+const sqlSelectOne = sql`select 1`;
+
+/** Rows of a raw query, whichever driver runs it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function rows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}

@@ -1,0 +1,84 @@
+/**
+ * One private database per test file: a clone of the migrated template on a server, or a fresh
+ * in-memory PGlite database migrated on the spot.
+ */
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { createDb, type Database, type Driver } from "../../src/db.js";
+import { migrate } from "../../src/migrate/runner.js";
+import { withDatabase } from "../setup/backend.js";
+
+export interface TestDatabase {
+  db: Database;
+  driver: Driver;
+  /** postgres:// URL of this database (server backend only). */
+  url?: string;
+  /** Open another independent connection pool to the same database (server backend only). */
+  connect(max?: number): Promise<{ db: Database; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+export const backend = () => inject("backend");
+/** True when tests run against a real server (several connections, advisory locks, CREATE DATABASE). */
+export const onServer = () => backend().kind === "server";
+
+/** Run SQL as the server's admin (CREATE/DROP DATABASE); server backend only. */
+export async function adminSql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const b = backend();
+  if (b.kind !== "server") throw new Error("adminSql needs a server backend");
+  const admin = postgres(b.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A database name unique to this run, dropped by the global teardown if a test leaves it. */
+export function scratchName(label: string): string {
+  return `netops_${label}_${backend().runId}_${randomBytes(3).toString("hex")}`;
+}
+
+/** An empty database (no migrations) on the server; caller migrates or loads what it needs. */
+export async function createEmptyDatabase(label = "empty"): Promise<{ url: string; drop(): Promise<void> }> {
+  const b = backend();
+  if (b.kind !== "server") throw new Error("createEmptyDatabase needs a server backend");
+  const name = scratchName(label);
+  await adminSql((s) => s.unsafe(`CREATE DATABASE "${name}"`));
+  return {
+    url: withDatabase(b.adminUrl, name),
+    drop: () => adminSql((s) => s.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+  };
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const b = backend();
+  if (b.kind === "server") {
+    const name = scratchName("t");
+    await adminSql((s) => s.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${b.template}"`));
+    const url = withDatabase(b.adminUrl, name);
+    const handle = await createDb({ url, max: 4 });
+    return {
+      db: handle.db,
+      driver: "postgres",
+      url,
+      connect: async (max = 2) => {
+        const other = await createDb({ url, max });
+        return { db: other.db, close: other.close };
+      },
+      close: async () => {
+        await handle.close();
+        await adminSql((s) => s.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      },
+    };
+  }
+  const handle = await createDb({ dataDir: "memory://" });
+  await migrate(handle.db);
+  return {
+    db: handle.db,
+    driver: "pglite",
+    connect: () => Promise.reject(new Error("PGlite has a single connection; run this test on a server")),
+    close: handle.close,
+  };
+}
