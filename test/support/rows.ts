@@ -22,7 +22,7 @@ const unique = (prefix: string) => `${prefix}-${++counter}-${randomUUID().slice(
 
 /** Property key (camelCase) of a column in its table object. */
 export function keyOf(table: PgTable, column: PgColumn): string {
-  const found = Object.entries(getTableColumns(table)).find(([, c]) => c === column);
+  const found = Object.entries(getTableColumns(table)).find(([, c]) => c.name === column.name);
   if (!found) throw new Error(`column ${column.name} not in table`);
   return found[0];
 }
