@@ -42,7 +42,9 @@ describe("connection errors are one clear line", () => {
 });
 
 it("redactUrl hides only the password", () => {
-  expect(redactUrl("postgres://u:p@h:5432/d?sslmode=require")).toBe("postgres://u:***@h:5432/d?sslmode=require");
+  expect(redactUrl("postgres://u:p@h:5432/d?sslmode=require")).toBe(
+    "postgres://u:***@h:5432/d?sslmode=require",
+  );
   expect(redactUrl("postgres://u@h/d")).toBe("postgres://u@h/d");
 });
 

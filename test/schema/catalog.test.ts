@@ -8,8 +8,8 @@ import { is, SQL } from "drizzle-orm";
 import { getTableConfig, type PgColumn, PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LiveTable, readCatalog } from "../../src/migrate/catalog.js";
-import { readJournal } from "../../src/migrate/journal.js";
 import { readHistory } from "../../src/migrate/history.js";
+import { readJournal } from "../../src/migrate/journal.js";
 import { allTables } from "../support/rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
 
@@ -112,7 +112,7 @@ describe.each(allTables.map((table) => [getTableConfig(table).name, table] as co
           columns,
           ...(references ? { references } : {}),
         }));
-      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      const byName = (a: { name?: string }, b: { name?: string }) => (a.name ?? "").localeCompare(b.name ?? "");
       expect(actual.sort(byName)).toEqual(expected.sort(byName));
     });
 
@@ -142,7 +142,9 @@ describe.each(allTables.map((table) => [getTableConfig(table).name, table] as co
         }));
       const expected = config.indexes.map((index) => {
         const columns = index.config.columns as PgColumn[] & { indexConfig?: { order?: string } }[];
-        const orders = columns.map((c) => (c as { indexConfig?: { order?: string; nulls?: string } }).indexConfig);
+        const orders = columns.map(
+          (c) => (c as { indexConfig?: { order?: string; nulls?: string } }).indexConfig,
+        );
         const descending = orders.map((o) => o?.order === "desc");
         return {
           name: index.config.name,
@@ -153,7 +155,8 @@ describe.each(allTables.map((table) => [getTableConfig(table).name, table] as co
           nullsFirst: orders.map((o, i) => (o?.nulls ? o.nulls === "first" : descending[i] === true)),
         };
       });
-      const byName = (a: { name?: string }, b: { name?: string }) => (a.name ?? "").localeCompare(b.name ?? "");
+      const byName = (a: { name?: string }, b: { name?: string }) =>
+        (a.name ?? "").localeCompare(b.name ?? "");
       expect(actual.sort(byName)).toEqual(expected.sort(byName));
     });
   },

@@ -6,9 +6,9 @@
  * duplicate.
  */
 import { eq, sql } from "drizzle-orm";
-import { rows } from "../../src/db.js";
 import { getTableConfig, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rows } from "../../src/db.js";
 import { cmdbCis, cmdbCiTypes, modelConfigs, userTokenStats } from "../../src/schema/index.js";
 import {
   allTables,
@@ -56,18 +56,23 @@ describe.each(enumColumns)("CHECK on %s", (label, table, column) => {
   });
 });
 
-const qtyTables = allTables.filter((table) => getTableConfig(table).checks.some((c) => c.name.endsWith("_qty_check")));
+const qtyTables = allTables.filter((table) =>
+  getTableConfig(table).checks.some((c) => c.name.endsWith("_qty_check")),
+);
 
-describe.each(qtyTables.map((table) => [getTableConfig(table).name, table] as const))("%s.qty > 0", (name, table) => {
-  it.each([0, -1])("rejects qty = %i", async (qty) => {
-    const error = await pgErrorOf(makeRow(t.db, table, { qty }));
-    expect(error?.code).toBe("23514");
-    expect(constraintOf(error)).toBe(`${name}_qty_check`);
-  });
-  it("accepts qty = 1", async () => {
-    expect((await makeRow(t.db, table, { qty: 1 })).qty).toBe(1);
-  });
-});
+describe.each(qtyTables.map((table) => [getTableConfig(table).name, table] as const))(
+  "%s.qty > 0",
+  (name, table) => {
+    it.each([0, -1])("rejects qty = %i", async (qty) => {
+      const error = await pgErrorOf(makeRow(t.db, table, { qty }));
+      expect(error?.code).toBe("23514");
+      expect(constraintOf(error)).toBe(`${name}_qty_check`);
+    });
+    it("accepts qty = 1", async () => {
+      expect((await makeRow(t.db, table, { qty: 1 })).qty).toBe(1);
+    });
+  },
+);
 
 it("covers the three documented qty > 0 tables", () => {
   expect(qtyTables.map((table) => getTableConfig(table).name).sort()).toEqual([
