@@ -112,7 +112,8 @@ describe.each(allTables.map((table) => [getTableConfig(table).name, table] as co
           columns,
           ...(references ? { references } : {}),
         }));
-      const byName = (a: { name?: string }, b: { name?: string }) => (a.name ?? "").localeCompare(b.name ?? "");
+      const byName = (a: { name?: string }, b: { name?: string }) =>
+        (a.name ?? "").localeCompare(b.name ?? "");
       expect(actual.sort(byName)).toEqual(expected.sort(byName));
     });
 
