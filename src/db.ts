@@ -105,6 +105,15 @@ export function describeConnectionError(error: unknown, target: string): Databas
   return new DatabaseConnectionError(`Cannot connect to PostgreSQL at ${target}: ${reason}`);
 }
 
+/**
+ * json (114) and jsonb (3802) reach drizzle as text. Both drivers parse JSON themselves and drizzle's
+ * jsonb column parses again whatever is still a string, so a stored JSON string such as "12" would be
+ * read back as the number 12. Left as text, drizzle parses exactly once. Raw `rows()` results therefore
+ * carry JSON columns as text: select them through drizzle columns, or JSON.parse.
+ */
+const JSON_TYPE_OIDS = [114, 3802];
+const asText = (value: string) => value;
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = options.dataDir ? undefined : (options.url ?? process.env.DATABASE_URL);
   const probe = options.probe ?? true;
@@ -117,6 +126,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
       onnotice: () => {},
       connect_timeout: 10,
     });
+    for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
     handle = {
       db: drizzlePostgres(client, { schema }) as unknown as Database,
       driver: "postgres",
@@ -126,7 +136,9 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   } else {
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir);
+    const client = new PGlite(dataDir, {
+      parsers: Object.fromEntries(JSON_TYPE_OIDS.map((oid) => [oid, asText])),
+    });
     handle = {
       db: drizzlePglite(client, { schema }) as unknown as Database,
       driver: "pglite",

@@ -2,7 +2,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb, DatabaseConnectionError, redactUrl, rows } from "../src/db.js";
-import { backend } from "./support/test-db.js";
+import { migrate } from "../src/migrate/runner.js";
+import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../src/schema/index.js";
+import { makeRow } from "./support/rows.js";
+import { backend, createTestDatabase } from "./support/test-db.js";
 
 async function connectionError(url: string): Promise<Error> {
   const error = await createDb({ url }).then(
@@ -61,4 +64,40 @@ it("an explicit dataDir selects PGlite even when DATABASE_URL is set", async () 
     if (saved === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = saved;
   }
+});
+
+describe("jsonb values read back exactly as written", () => {
+  // Both drivers parse JSON and drizzle's jsonb column parsed again what was still a string, so the
+  // JSON string "12" came back as the number 12 (and "true" as true) before createDb() fixed it.
+  const values = ["12", "true", "null", "{}", 12, true, null, { a: [1, "2"] }, ["x"], ""];
+
+  it.each([
+    ["the test backend", async () => createTestDatabase()],
+    [
+      "PGlite",
+      async () =>
+        createDb({ dataDir: "memory://" }).then(async (h) => {
+          await migrate(h.db);
+          return h;
+        }),
+    ],
+  ])("on %s", async (_label, open) => {
+    const handle = await open();
+    try {
+      const type = await makeRow(handle.db, cmdbCiTypes);
+      const ci = await makeRow(handle.db, cmdbCis, { typeId: type.id });
+      const inserted = await handle.db
+        .insert(cmdbCiAttrValues)
+        .values(values.map((value, i) => ({ ciId: ci.id as string, key: `k${i}`, value })))
+        .returning();
+      const read = await handle.db.select().from(cmdbCiAttrValues).orderBy(cmdbCiAttrValues.key);
+      const byKey = (rowsRead: { key: string; value: unknown }[]) =>
+        Object.fromEntries(rowsRead.map((r) => [r.key, r.value]));
+      const expected = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
+      expect(byKey(inserted)).toEqual(expected);
+      expect(byKey(read)).toEqual(expected);
+    } finally {
+      await handle.close();
+    }
+  });
 });
