@@ -1,7 +1,8 @@
 /**
  * A snapshot of a live schema read from pg_catalog, in PostgreSQL's own normalised spelling
- * (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef). The schema tests compare the
- * drizzle table objects with it; the drift check compares two snapshots.
+ * (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef,
+ * pg_get_functiondef). The schema tests compare the drizzle table objects with it; the drift check
+ * compares two snapshots (tables with their triggers, plus readFunctions()).
  */
 import { sql } from "drizzle-orm";
 import { type DbOrTx, rows } from "../db.js";
@@ -42,11 +43,32 @@ export interface LiveIndex {
   definition: string;
 }
 
+/** A user trigger (internal ones, such as those behind foreign keys, are left out). */
+export interface LiveTrigger {
+  name: string;
+  /** pg_get_triggerdef(), e.g. `CREATE TRIGGER t BEFORE UPDATE ON public.x FOR EACH ROW EXECUTE FUNCTION f()`. */
+  definition: string;
+  enabled: boolean;
+}
+
 export interface LiveTable {
   name: string;
   columns: LiveColumn[];
   constraints: LiveConstraint[];
   indexes: LiveIndex[];
+  triggers: LiveTrigger[];
+}
+
+/** A function or procedure of the schema that no extension owns (uuid-ossp's are left out). */
+export interface LiveFunction {
+  /** `name(identity arguments)`, e.g. `set_updated_at()`; unique within a schema. */
+  signature: string;
+  kind: "function" | "procedure" | "aggregate" | "window";
+  /** pg_get_function_result(); null for procedures. */
+  returns: string | null;
+  language: string;
+  /** pg_get_functiondef() (null for aggregates, which it cannot print). */
+  definition: string | null;
 }
 
 const KIND: Record<string, ConstraintKind> = {
@@ -134,11 +156,22 @@ export async function readCatalog(db: DbOrTx, schemaName = "public"): Promise<Ma
          ORDER BY t.relname, i.relname`,
   );
 
+  const triggerRows = await rows<{ table: string; name: string; definition: string; enabled: string }>(
+    db,
+    sql`SELECT c.relname AS "table", tg.tgname AS name, pg_get_triggerdef(tg.oid) AS definition,
+               tg.tgenabled AS enabled
+          FROM pg_trigger tg
+          JOIN pg_class c ON c.oid = tg.tgrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = ${schemaName} AND c.relkind IN ('r', 'p') AND NOT tg.tgisinternal
+         ORDER BY c.relname, tg.tgname`,
+  );
+
   const tables = new Map<string, LiveTable>();
   const table = (name: string) => {
     let t = tables.get(name);
     if (!t) {
-      t = { name, columns: [], constraints: [], indexes: [] };
+      t = { name, columns: [], constraints: [], indexes: [], triggers: [] };
       tables.set(name, t);
     }
     return t;
@@ -171,5 +204,51 @@ export async function readCatalog(db: DbOrTx, schemaName = "public"): Promise<Ma
       definition: r.definition,
     });
   }
+  for (const r of triggerRows) {
+    // tgenabled: O = origin (default), D = disabled, R = replica only, A = always.
+    table(r.table).triggers.push({ name: r.name, definition: r.definition, enabled: r.enabled !== "D" });
+  }
   return tables;
+}
+
+const FUNCTION_KIND: Record<string, LiveFunction["kind"]> = {
+  f: "function",
+  p: "procedure",
+  a: "aggregate",
+  w: "window",
+};
+
+/**
+ * Functions and procedures defined in `schemaName`, without those an extension owns (pg_depend
+ * deptype 'e'): the legacy database has uuid-ossp's functions in public, the migrations do not.
+ */
+export async function readFunctions(db: DbOrTx, schemaName = "public"): Promise<LiveFunction[]> {
+  const found = await rows<{
+    signature: string;
+    kind: string;
+    returns: string | null;
+    language: string;
+    definition: string | null;
+  }>(
+    db,
+    sql`SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS signature,
+               p.prokind AS kind,
+               CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END AS returns,
+               l.lanname AS language,
+               CASE WHEN p.prokind = 'a' THEN NULL ELSE pg_get_functiondef(p.oid) END AS definition
+          FROM pg_proc p
+          JOIN pg_namespace n ON n.oid = p.pronamespace
+          JOIN pg_language l ON l.oid = p.prolang
+         WHERE n.nspname = ${schemaName}
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                            WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+         ORDER BY 1`,
+  );
+  return found.map((r) => ({
+    signature: r.signature,
+    kind: FUNCTION_KIND[r.kind] ?? "function",
+    returns: r.returns,
+    language: r.language,
+    definition: r.definition,
+  }));
 }

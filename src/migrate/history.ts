@@ -40,3 +40,8 @@ export async function readHistory(db: DbOrTx): Promise<AppliedMigration[]> {
 export async function recordApplied(db: DbOrTx, hash: string, when: number): Promise<void> {
   await db.execute(sql`INSERT INTO ${historyTable} ("hash", "created_at") VALUES (${hash}, ${when})`);
 }
+
+/** `--accept-modified`: the file was edited on purpose; record its new hash on the same row. */
+export async function rerecordHash(db: DbOrTx, id: number, hash: string): Promise<void> {
+  await db.execute(sql`UPDATE ${historyTable} SET "hash" = ${hash} WHERE "id" = ${id}`);
+}

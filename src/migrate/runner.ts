@@ -2,14 +2,16 @@
  * The migration runner behind `npm run db:migrate` and `migrate(db)` at app start-up. It closes
  * drizzle-orm's migrator gaps (design.md): it serialises concurrent runs with an advisory lock,
  * picks pending migrations by hash in journal order (so an older migration that arrives by a merge
- * is applied, drizzle-orm #5769), and runs the bookkeeping and every pending migration in one
- * transaction, so a failure leaves the database exactly as it was.
+ * is applied, drizzle-orm #5769), refuses to run while an applied migration's file no longer matches
+ * its recorded hash (unless told `acceptModified`), and runs the bookkeeping and every pending
+ * migration in one transaction, so a failure leaves the database exactly as it was.
  */
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { type Database, driverError, type Transaction } from "../db.js";
-import { ensureHistoryTable, readHistory, recordApplied } from "./history.js";
+import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
+import { classify, type MigrationStatus } from "./status.js";
 
 /** Advisory lock key shared by every runner of this project ("netopsai" as a 64-bit number). */
 export const MIGRATION_LOCK_KEY = 0x6e65746f70736169n;
@@ -18,6 +20,10 @@ export interface MigrateOptions {
   migrationsFolder?: string;
   /** Progress lines; default silent. The CLI passes console.log. */
   log?: (line: string) => void;
+  /** Tags of applied migrations whose edited file is accepted: their new hash is recorded. */
+  acceptModified?: string[];
+  /** Apply only up to and including this tag (baseline's reference database uses it). */
+  to?: string;
 }
 
 export interface AppliedReport {
@@ -36,6 +42,30 @@ export class MigrationError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Refusal: an applied migration's file differs from the hash recorded when it ran. */
+export class ModifiedMigrationError extends Error {
+  override name = "ModifiedMigrationError";
+  constructor(readonly modified: MigrationStatus[]) {
+    super(
+      `refusing to migrate: ${modified.length === 1 ? "an applied migration was" : "applied migrations were"} ` +
+        `edited after ${modified.length === 1 ? "it" : "they"} ran: ${modified.map((m) => m.path).join(", ")}. ` +
+        "Restore the committed file, or, if the edit is deliberate and already reflected in the database, " +
+        `re-record it with --accept-modified ${modified[0]?.tag ?? "<tag>"}. Nothing was applied.`,
+    );
+  }
+}
+
+/** Journal entries up to and including `to` (all when undefined); unknown tag is an error. */
+export function filesUpTo(files: MigrationFile[], to: string | undefined): MigrationFile[] {
+  if (to === undefined) return files;
+  const last = files.findIndex((f) => f.tag === to);
+  if (last < 0)
+    throw new Error(
+      `no migration tagged ${to} in the journal (known: ${files.map((f) => f.tag).join(", ")})`,
+    );
+  return files.slice(0, last + 1);
 }
 
 const firstLine = (text: string, max = 160) => {
@@ -74,15 +104,34 @@ async function applyOne(tx: Transaction, file: MigrationFile): Promise<void> {
  * from several processes at once: the others wait for the lock, then find nothing pending.
  */
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<AppliedReport[]> {
-  const files = readJournal(options.migrationsFolder ?? MIGRATIONS_FOLDER);
+  const files = filesUpTo(readJournal(options.migrationsFolder ?? MIGRATIONS_FOLDER), options.to);
   const log = options.log ?? (() => {});
+  const accept = new Set(options.acceptModified ?? []);
   return db.transaction(async (tx) => {
     // Transaction-scoped: released by COMMIT or ROLLBACK, never leaked by a crashed process.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
     await ensureHistoryTable(tx);
-    const applied = new Set((await readHistory(tx)).map((m) => m.hash));
-    const pending = pendingMigrations(files, applied);
+    const { migrations, unknown } = classify(files, await readHistory(tx));
+    const modified = migrations.filter((m) => m.state === "modified");
+    for (const tag of accept) {
+      if (!modified.some((m) => m.tag === tag)) {
+        throw new Error(`--accept-modified ${tag}: ${tag} is not an applied migration whose file changed`);
+      }
+    }
+    const refused = modified.filter((m) => !accept.has(m.tag));
+    // Throwing inside the transaction rolls back even the history table's creation.
+    if (refused.length > 0) throw new ModifiedMigrationError(refused);
+    for (const m of modified) {
+      await rerecordHash(tx, m.historyId!, m.hash);
+      log(`re-recorded ${m.tag} with its edited file's hash (accepted)`);
+    }
+    for (const u of unknown) {
+      log(`warning: history row ${u.id} (sha256 ${u.hash.slice(0, 12)}...) matches no migration file here`);
+    }
+    const pendingTags = new Set(migrations.filter((m) => m.state === "pending").map((m) => m.tag));
+    const pending = files.filter((f) => pendingTags.has(f.tag));
     const report: AppliedReport[] = [];
+    const runStarted = performance.now();
     for (const file of pending) {
       const started = performance.now();
       await applyOne(tx, file);
@@ -91,6 +140,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
       log(`applied ${file.tag} (${ms} ms)`);
     }
     if (pending.length === 0) log("database is up to date; nothing to apply");
+    else log(`applied ${pending.length} migration(s) in ${Math.round(performance.now() - runStarted)} ms`);
     return report;
   });
 }

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "../../src/db.js";
 import { type LiveTable, readCatalog } from "../../src/migrate/catalog.js";
 import { migrate } from "../../src/migrate/runner.js";
-import { migrationsFolderUpTo } from "../support/migrations-folder.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
 import { parseSpec, type SpecColumn, type SpecTable } from "./spec-parser.js";
 
@@ -33,7 +32,7 @@ beforeAll(async () => {
   } else {
     handle = await createDb({ dataDir: "memory://" });
   }
-  await migrate(handle.db, { migrationsFolder: migrationsFolderUpTo("0000_initial_schema") });
+  await migrate(handle.db, { to: "0000_initial_schema" });
   live = await readCatalog(handle.db);
 });
 afterAll(async () => {
