@@ -30,11 +30,14 @@ export const id = () => uuid("id").primaryKey().defaultRandom();
 /** Every datetime is timestamptz; values are JS Dates. */
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
-/** created_at defaults to now(); NOT NULL arrives in a later migration (design.md, migration history). */
-export const createdAt = () => timestamptz("created_at").defaultNow();
+/** created_at defaults to now(); NOT NULL since migration 0001 (0000 keeps the documented nullable column). */
+export const createdAt = () => timestamptz("created_at").notNull().defaultNow();
 
-/** updated_at defaults to now(); a trigger from a later migration keeps it current. */
-export const updatedAt = () => timestamptz("updated_at").defaultNow();
+/**
+ * updated_at defaults to now() and is NOT NULL since 0001; the trigger `set_updated_at` (migration
+ * 0002) keeps it current on every UPDATE, raw SQL included, so no `$onUpdate` here.
+ */
+export const updatedAt = () => timestamptz("updated_at").notNull().defaultNow();
 
 /** JSONB object column with the spec's `DEFAULT '{}'`. */
 export const jsonObject = (name: string) => jsonb(name).$type<JsonObject>().default({});

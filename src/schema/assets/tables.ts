@@ -2,7 +2,21 @@
  * Asset management: vendors, the location tree, categories with versioned spec definitions,
  * models, assets and their assignments/events/attachments, inventory sessions (seed 001).
  */
-import { bigint, date, index, inet, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  date,
+  index,
+  inet,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
 import {
   constraintsOf,
   createdAt,
@@ -43,7 +57,14 @@ export const locations = pgTable(
     path: text("path").notNull().default("/"),
     createdAt: createdAt(),
   },
-  (t) => [locationsC.fk(t.parentId, t.id, "set null")],
+  (t) => [
+    locationsC.fk(t.parentId, t.id, "set null"),
+    // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
+    check("locations_check", sql`${t.parentId} <> ${t.id}`),
+    index("idx_locations_parent_id").on(t.parentId),
+    // text_pattern_ops serves `path LIKE '/a/b/%'` (subtree filters) under any collation.
+    index("idx_locations_path").on(t.path.op("text_pattern_ops")),
+  ],
 );
 
 export const assetCategories = pgTable("asset_categories", {
@@ -102,6 +123,9 @@ export const assetModels = pgTable(
     modelsC.fk(t.categoryId, assetCategories.id, "set null"),
     modelsC.fk(t.specVersionId, assetCategorySpecVersions.id, "set null"),
     modelsC.fk(t.vendorId, vendors.id, "set null"),
+    index("idx_asset_models_category_id").on(t.categoryId),
+    index("idx_asset_models_spec_version_id").on(t.specVersionId),
+    index("idx_asset_models_vendor_id").on(t.vendorId),
   ],
 );
 
@@ -137,6 +161,10 @@ export const assets = pgTable(
     index("idx_assets_status").on(t.status),
     index("idx_assets_location_id").on(t.locationId),
     index("idx_assets_mgmt_ip").on(t.mgmtIp),
+    // IEEE 802.1Q: 0 and 4095 are reserved, usable VLAN ids are 1..4094.
+    assetsC.check(t.vlanId, sql`${t.vlanId} >= 1 AND ${t.vlanId} <= 4094`),
+    index("idx_assets_model_id").on(t.modelId),
+    index("idx_assets_vendor_id").on(t.vendorId),
   ],
 );
 
@@ -156,6 +184,9 @@ export const assetAssignments = pgTable(
   (t) => [
     assignmentsC.fk(t.assetId, assets.id, "cascade"),
     assignmentsC.oneOf(t.assigneeType, ASSIGNEE_TYPES),
+    index("idx_asset_assignments_asset_id").on(t.assetId),
+    // At most one open (not yet returned) assignment per asset: concurrent assigns cannot both win.
+    uniqueIndex("idx_asset_assignments_asset_id_open").on(t.assetId).where(sql`${t.returnedAt} IS NULL`),
   ],
 );
 
@@ -192,7 +223,10 @@ export const assetAttachments = pgTable(
     correlationId: text("correlation_id"),
     createdAt: createdAt(),
   },
-  (t) => [assetAttachmentsC.fk(t.assetId, assets.id, "cascade")],
+  (t) => [
+    assetAttachmentsC.fk(t.assetId, assets.id, "cascade"),
+    index("idx_asset_attachments_asset_id").on(t.assetId),
+  ],
 );
 
 const inventorySessionsC = constraintsOf("inventory_sessions");
@@ -212,6 +246,7 @@ export const inventorySessions = pgTable(
   (t) => [
     inventorySessionsC.fk(t.locationId, locations.id, "set null"),
     inventorySessionsC.oneOf(t.status, INVENTORY_SESSION_STATUSES),
+    index("idx_inventory_sessions_location_id").on(t.locationId),
   ],
 );
 
@@ -234,5 +269,10 @@ export const inventoryItems = pgTable(
     inventoryItemsC.fk(t.expectedLocationId, locations.id, "set null"),
     inventoryItemsC.fk(t.scannedLocationId, locations.id, "set null"),
     inventoryItemsC.oneOf(t.status, INVENTORY_ITEM_STATUSES),
+    // An asset is counted once per session (NULL asset_id = unknown scans, any number of them).
+    inventoryItemsC.unique(t.sessionId, t.assetId),
+    index("idx_inventory_items_asset_id").on(t.assetId),
+    index("idx_inventory_items_expected_location_id").on(t.expectedLocationId),
+    index("idx_inventory_items_scanned_location_id").on(t.scannedLocationId),
   ],
 );

@@ -2,7 +2,8 @@
  * CMDB: CI types with versioned attribute definitions, configuration items and their attribute
  * values, typed relationships between CIs, business services and their member CIs (seed 001).
  */
-import { date, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, date, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import {
   constraintsOf,
   createdAt,
@@ -94,6 +95,7 @@ export const cmdbCis = pgTable(
     cisC.oneOf(t.environment, CI_ENVIRONMENTS),
     index("idx_cmdb_cis_type").on(t.typeId),
     index("idx_cmdb_cis_asset").on(t.assetId),
+    index("idx_cmdb_cis_location_id").on(t.locationId),
   ],
 );
 
@@ -113,6 +115,7 @@ export const cmdbCiAttrValues = pgTable(
     // RESTRICT: a type version cannot disappear while values recorded against it exist.
     attrValuesC.fk(t.versionId, cmdbCiTypeVersions.id, "restrict"),
     attrValuesC.unique(t.ciId, t.key),
+    index("idx_cmdb_ci_attr_values_version_id").on(t.versionId),
   ],
 );
 
@@ -132,6 +135,8 @@ export const cmdbRelationshipTypes = pgTable(
     relTypesC.unique(t.code),
     relTypesC.fk(t.allowedFromTypeId, cmdbCiTypes.id, "set null"),
     relTypesC.fk(t.allowedToTypeId, cmdbCiTypes.id, "set null"),
+    index("idx_cmdb_relationship_types_allowed_from_type_id").on(t.allowedFromTypeId),
+    index("idx_cmdb_relationship_types_allowed_to_type_id").on(t.allowedToTypeId),
   ],
 );
 
@@ -154,6 +159,12 @@ export const cmdbRelationships = pgTable(
     relationshipsC.fk(t.toCiId, cmdbCis.id, "cascade"),
     relationshipsC.oneOf(t.status, RELATIONSHIP_STATUSES),
     index("idx_cmdb_relationships_from").on(t.fromCiId),
+    // Upward impact analysis (what depends on a CI) walks to_ci_id.
+    index("idx_cmdb_relationships_to_ci_id").on(t.toCiId),
+    // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
+    check("cmdb_relationships_check", sql`${t.fromCiId} <> ${t.toCiId}`),
+    // One relationship per (type, from, to); also covers lookups by rel_type_id.
+    relationshipsC.unique(t.relTypeId, t.fromCiId, t.toCiId),
   ],
 );
 
@@ -186,5 +197,7 @@ export const cmdbServiceMembers = pgTable(
   (t) => [
     serviceMembersC.fk(t.serviceId, cmdbServices.id, "cascade"),
     serviceMembersC.fk(t.ciId, cmdbCis.id, "cascade"),
+    index("idx_cmdb_service_members_service_id").on(t.serviceId),
+    index("idx_cmdb_service_members_ci_id").on(t.ciId),
   ],
 );

@@ -73,6 +73,7 @@ export const sessions = pgTable(
     sessionsC.unique(t.token),
     sessionsC.unique(t.refreshToken),
     index("idx_sessions_token").on(t.token),
+    index("idx_sessions_user_id").on(t.userId),
   ],
 );
 
@@ -250,5 +251,6 @@ export const chatContexts = pgTable(
     chatContextsC.fk(t.lastMessageId, messages.id, "set null"),
     chatContextsC.unique(t.conversationId),
     chatContextsC.check(t.tokenCount, sql`${t.tokenCount} >= 0`),
+    index("idx_chat_contexts_last_message_id").on(t.lastMessageId),
   ],
 );

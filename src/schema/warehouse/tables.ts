@@ -3,7 +3,7 @@
  * the movement ledger, repair orders and the parts they consume (seed 001).
  */
 import { sql } from "drizzle-orm";
-import { date, index, integer, numeric, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { check, date, index, integer, numeric, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { constraintsOf, createdAt, id, jsonObject, SEVERITIES, timestamptz, updatedAt } from "../_helpers.js";
 import { assets, locations, vendors } from "../assets/tables.js";
 import { cmdbCis } from "../cmdb/tables.js";
@@ -42,7 +42,11 @@ export const warehouses = pgTable(
     locationId: uuid("location_id"),
     createdAt: createdAt(),
   },
-  (t) => [warehousesC.unique(t.code), warehousesC.fk(t.locationId, locations.id, "set null")],
+  (t) => [
+    warehousesC.unique(t.code),
+    warehousesC.fk(t.locationId, locations.id, "set null"),
+    index("idx_warehouses_location_id").on(t.locationId),
+  ],
 );
 
 export const spareParts = pgTable(
@@ -79,6 +83,11 @@ export const sparePartStock = pgTable(
     stockC.unique(t.warehouseId, t.partId),
     // Documented although the unique constraint indexes the same columns (kept for fidelity).
     index("idx_spare_part_stock_lookup").on(t.warehouseId, t.partId),
+    index("idx_spare_part_stock_part_id").on(t.partId),
+    stockC.check(t.onHand, sql`${t.onHand} >= 0`),
+    stockC.check(t.reserved, sql`${t.reserved} >= 0`),
+    // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
+    check("spare_part_stock_check", sql`${t.reserved} <= ${t.onHand}`),
   ],
 );
 
@@ -109,6 +118,8 @@ export const stockDocuments = pgTable(
     documentsC.oneOf(t.docType, STOCK_DOCUMENT_TYPES),
     documentsC.oneOf(t.status, STOCK_DOCUMENT_STATUSES),
     index("idx_stock_documents_status").on(t.status, t.docDate.desc().nullsFirst()),
+    index("idx_stock_documents_warehouse_id").on(t.warehouseId),
+    index("idx_stock_documents_target_warehouse_id").on(t.targetWarehouseId),
   ],
 );
 
@@ -131,6 +142,8 @@ export const stockDocumentLines = pgTable(
     linesC.fk(t.partId, spareParts.id),
     linesC.check(t.qty, sql`${t.qty} > 0`),
     linesC.oneOf(t.adjustDirection, ADJUST_DIRECTIONS),
+    index("idx_stock_document_lines_document_id").on(t.documentId),
+    index("idx_stock_document_lines_part_id").on(t.partId),
   ],
 );
 
@@ -156,6 +169,9 @@ export const sparePartMovements = pgTable(
     movementsC.fk(t.partId, spareParts.id, "cascade"),
     movementsC.oneOf(t.movementType, MOVEMENT_TYPES),
     movementsC.check(t.qty, sql`${t.qty} > 0`),
+    // The ledger is read per (warehouse, part); the second index serves per-part reports and deletes.
+    index("idx_spare_part_movements_warehouse_id_part_id").on(t.warehouseId, t.partId),
+    index("idx_spare_part_movements_part_id").on(t.partId),
   ],
 );
 
@@ -195,6 +211,9 @@ export const repairOrders = pgTable(
     repairOrdersC.oneOf(t.repairType, REPAIR_TYPES),
     repairOrdersC.fk(t.vendorId, vendors.id, "set null"),
     index("idx_repair_orders_status").on(t.status, t.openedAt.desc().nullsFirst()),
+    index("idx_repair_orders_asset_id").on(t.assetId),
+    index("idx_repair_orders_ci_id").on(t.ciId),
+    index("idx_repair_orders_vendor_id").on(t.vendorId),
   ],
 );
 
@@ -222,5 +241,9 @@ export const repairOrderParts = pgTable(
     repairPartsC.oneOf(t.action, REPAIR_PART_ACTIONS),
     repairPartsC.check(t.qty, sql`${t.qty} > 0`),
     repairPartsC.fk(t.stockDocumentId, stockDocuments.id, "set null"),
+    index("idx_repair_order_parts_repair_order_id").on(t.repairOrderId),
+    index("idx_repair_order_parts_part_id").on(t.partId),
+    index("idx_repair_order_parts_warehouse_id").on(t.warehouseId),
+    index("idx_repair_order_parts_stock_document_id").on(t.stockDocumentId),
   ],
 );

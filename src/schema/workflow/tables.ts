@@ -2,7 +2,7 @@
  * Workflow: requests with their approval state, reminders, maintenance tickets, generic
  * attachments and the ops event trail (seed 001).
  */
-import { bigint, integer, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
 import { constraintsOf, createdAt, id, jsonObject, SEVERITIES, timestamptz, updatedAt } from "../_helpers.js";
 import { assets } from "../assets/tables.js";
 
@@ -53,6 +53,7 @@ export const workflowRequests = pgTable(
     requestsC.fk(t.assetId, assets.id, "set null"),
     requestsC.oneOf(t.requestType, WORKFLOW_REQUEST_TYPES),
     requestsC.oneOf(t.status, WORKFLOW_REQUEST_STATUSES),
+    index("idx_workflow_requests_asset_id").on(t.assetId),
   ],
 );
 
@@ -74,6 +75,9 @@ export const reminders = pgTable(
     remindersC.fk(t.assetId, assets.id, "cascade"),
     remindersC.oneOf(t.reminderType, REMINDER_TYPES),
     remindersC.oneOf(t.status, REMINDER_STATUSES),
+    // One reminder per (asset, type, due date): generation is idempotent via ON CONFLICT DO NOTHING,
+    // also when two generators run at once. Leading asset_id covers the foreign key.
+    remindersC.unique(t.assetId, t.reminderType, t.dueAt),
   ],
 );
 
@@ -97,6 +101,7 @@ export const maintenanceTickets = pgTable(
     ticketsC.fk(t.assetId, assets.id, "cascade"),
     ticketsC.oneOf(t.severity, SEVERITIES),
     ticketsC.oneOf(t.status, MAINTENANCE_TICKET_STATUSES),
+    index("idx_maintenance_tickets_asset_id").on(t.assetId),
   ],
 );
 
