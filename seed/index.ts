@@ -1,0 +1,9 @@
+/**
+ * Seeding: `seedReference(db)` loads the reference data (seed/reference.ts) idempotently in one
+ * transaction and reports inserted/updated/unchanged rows per table; `seedDemo(db)` adds the
+ * deterministic demo data set (seed/demo.ts). `npm run db:seed [-- --demo [--force] [--seed N]]`.
+ */
+export { DEMO_SEED, type DemoOptions, DemoRefusedError, type DemoReport, seedDemo } from "./demo.js";
+export { SEED_LOCK_KEY, type SeedReferenceOptions, seedReference } from "./load-reference.js";
+export { type ReferenceData, referenceData } from "./reference.js";
+export { formatReport, type SeedReport, type TableCounts } from "./upsert.js";

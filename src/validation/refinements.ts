@@ -1,0 +1,183 @@
+/**
+ * Shared refinements, in one place: every domain schema and the dynamic spec validator use these,
+ * so an IP, a MAC, a code or an amount is judged the same way everywhere. Messages name the rule,
+ * never the rejected value (it may be a secret).
+ */
+import { isIPv4, isIPv6 } from "node:net";
+import { z } from "zod";
+import type { Json } from "../schema/_helpers.js";
+
+/** Bound for `text` code columns, which have no length in the database. */
+export const TEXT_CODE_MAX = 100;
+/** Bound for `text` name/title columns. */
+export const TEXT_NAME_MAX = 500;
+export const INT32_MAX = 2_147_483_647;
+
+/** Trimmed, non-empty, at most `max` characters (codes, names, titles). */
+export const trimmed = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+/** A business code: trimmed, non-empty, bounded, printable without spaces inside. */
+export const code = (max: number = TEXT_CODE_MAX) =>
+  trimmed(max).regex(/^[\w.:/@+-]+$/u, "may contain only letters, digits and . _ - : / @ +");
+
+/** Optional free text, bounded (only where a column has a length). */
+export const text = (max?: number) =>
+  max ? z.string().max(max, `must be at most ${max} characters`) : z.string();
+
+export const email = (max = 255) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .pipe(z.email("must be a valid email address"))
+    .transform((v) => v.toLowerCase());
+
+function isIpHost(value: string): boolean {
+  return !value.includes("%") && (isIPv4(value) || isIPv6(value));
+}
+
+function isIpOrCidr(value: string): boolean {
+  const slash = value.indexOf("/");
+  if (slash < 0) return isIpHost(value);
+  const host = value.slice(0, slash);
+  const prefix = value.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  const bits = Number(prefix);
+  if (isIPv4(host)) return bits <= 32;
+  return isIpHost(host) && bits <= 128;
+}
+
+/** An IPv4 or IPv6 host address (no prefix), e.g. for `sessions.ip_address`. */
+export const ipHost = () => z.string().trim().refine(isIpHost, "must be an IPv4 or IPv6 address");
+
+/** A value for an `inet` column: IPv4 or IPv6, host or CIDR (`10.0.0.1`, `10.0.0.0/24`, `2001:db8::/32`). */
+export const inet = () =>
+  z.string().trim().refine(isIpOrCidr, "must be an IPv4 or IPv6 address, optionally with a /prefix");
+
+const MAC_PATTERNS = [
+  /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i, // 00:1a:2b:3c:4d:5e, 00-1A-2B-3C-4D-5E
+  /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i, // 001a.2b3c.4d5e (Cisco)
+  /^[0-9a-f]{12}$/i, // 001a2b3c4d5e
+];
+
+/** True for a MAC address in one of the accepted notations. */
+export const isMac = (value: string) => MAC_PATTERNS.some((p) => p.test(value));
+
+/** Lower-case colon form of an accepted MAC notation (`00:1a:2b:3c:4d:5e`). */
+export function normaliseMac(value: string): string {
+  const hex = value.replace(/[^0-9a-f]/gi, "").toLowerCase();
+  return hex.match(/../g)?.join(":") ?? hex;
+}
+
+/** MAC address in common notations, normalised to lower-case colon form. */
+export const mac = () =>
+  z
+    .string()
+    .trim()
+    .refine(isMac, "must be a MAC address (aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff or aabbccddeeff)")
+    .transform(normaliseMac);
+
+/** IEEE 802.1Q usable VLAN ids. */
+export const vlanId = () =>
+  z.int("must be an integer").min(1, "must be between 1 and 4094").max(4094, "must be between 1 and 4094");
+
+export const nonNegativeInt = (max = INT32_MAX) =>
+  z.int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
+
+export const positiveInt = (max = INT32_MAX) =>
+  z.int("must be an integer").min(1, "must be greater than 0").max(max, `must be at most ${max}`);
+
+export const intRange = (min: number, max: number) =>
+  z
+    .int("must be an integer")
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+interface DecimalOptions {
+  precision: number;
+  scale: number;
+  /** Allow negative values (default false: money and quantities). */
+  signed?: boolean;
+}
+
+/** Does a plain decimal string fit numeric(precision, scale)? */
+export function fitsNumeric(value: string, precision: number, scale: number): boolean {
+  const m = /^-?(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!m) return false;
+  const intDigits = (m[1] ?? "").replace(/^0+(?=\d)/, "");
+  const fraction = (m[2] ?? "").replace(/0+$/, "");
+  return fraction.length <= scale && (intDigits === "0" ? 0 : intDigits.length) <= precision - scale;
+}
+
+/**
+ * A `numeric(p, s)` value. drizzle maps numeric to a string (exact decimals); numbers are accepted
+ * and turned into their decimal string. Money and quantities are non-negative unless `signed`.
+ */
+export const decimal = ({ precision, scale, signed = false }: DecimalOptions) =>
+  z
+    .union([z.string(), z.number()], "must be a decimal number")
+    .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
+    .pipe(
+      z
+        .string()
+        .regex(/^-?\d+(\.\d+)?$/, "must be a decimal number")
+        .refine((v) => signed || !v.startsWith("-"), "must not be negative")
+        .refine(
+          (v) => fitsNumeric(v, precision, scale),
+          `must fit numeric(${precision},${scale}): at most ${precision - scale} integer and ${scale} decimal digits`,
+        ),
+    );
+
+/** A signed decimal without declared precision (field-definition bounds). */
+export const anyDecimal = () =>
+  z
+    .union([z.string(), z.number()], "must be a number")
+    .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
+    .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number"));
+
+/** A calendar date `YYYY-MM-DD` that exists (for `date` columns, mode string). */
+export const isoDate = () => z.iso.date("must be a date (YYYY-MM-DD)");
+
+/** A timestamp: a Date, or an ISO 8601 date-time string with offset (turned into a Date). */
+export const timestamp = () =>
+  z
+    .union(
+      [z.date(), z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" })],
+      "must be a date-time",
+    )
+    .transform((v) => (v instanceof Date ? v : new Date(v)))
+    .refine((d) => !Number.isNaN(d.getTime()), "must be a valid date-time");
+
+/** Key of a spec or attribute definition: used as a JSON property name. */
+export const fieldKey = () =>
+  z
+    .string()
+    .trim()
+    .max(64, "must be at most 64 characters")
+    .regex(/^[a-z][a-z0-9_]*$/, "must be snake_case: a lower-case letter, then letters, digits or _");
+
+export const json: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
+);
+
+/** A JSON object (`jsonb` columns with `DEFAULT '{}'`). */
+export const jsonObject = () => z.record(z.string(), json);
+
+/**
+ * drizzle-zod refinement for a NOT NULL column without a default (required on insert).
+ * (A function refinement keeps drizzle-zod's nullable/optional wrapping for the column.)
+ */
+export const req =
+  <T extends z.ZodType>(schema: T) =>
+  () =>
+    schema;
+
+/**
+ * drizzle-zod refinement for a nullable or defaulted column. drizzle-zod makes such columns
+ * optional at run time but its types forget it for function refinements, so say it here too.
+ */
+export const opt =
+  <T extends z.ZodType>(schema: T) =>
+  () =>
+    schema.optional();
