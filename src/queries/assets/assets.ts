@@ -1,0 +1,266 @@
+/**
+ * Assets: models whose spec must satisfy the category's active spec version, asset creation,
+ * prepared look-ups, assignment, return and moves, each with its asset_events row.
+ */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../../db.js";
+import { InvalidStateError, NotFoundError, parseInput, ValidationError, withDbErrors } from "../../errors.js";
+import {
+  type Asset,
+  type AssetAssignment,
+  type AssetModel,
+  assetAssignments,
+  assetModels,
+  assets,
+  locations,
+} from "../../schema/assets/index.js";
+import {
+  insertAssetAssignmentSchema,
+  insertAssetModelSchema,
+  insertAssetSchema,
+} from "../../validation/assets.js";
+import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
+import { trimmed } from "../../validation/refinements.js";
+import { preparedPer } from "../shared/prepared.js";
+import { actorFields, uuid } from "./inputs.js";
+import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
+
+/** Re-throw a spec ValidationError with its paths under `prefix` ("spec.port_count"). */
+function specIssues(error: unknown, prefix: string): never {
+  if (error instanceof ValidationError) {
+    throw new ValidationError(
+      error.issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message })),
+    );
+  }
+  throw error;
+}
+
+const createModelInput = insertAssetModelSchema.omit({ id: true, createdAt: true, specVersionId: true });
+export type CreateAssetModelInput = z.input<typeof createModelInput>;
+
+/**
+ * Create a model. With a category that has an active spec version, `spec` is validated (and
+ * normalised: defaults, MAC notation) against it and the version is recorded in spec_version_id.
+ */
+export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput): Promise<AssetModel> {
+  const values = parseInput(createModelInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      let spec = values.spec ?? {};
+      let specVersionId: string | null = null;
+      if (values.categoryId) {
+        const active = await activeSpecDefs(tx, values.categoryId);
+        if (active) {
+          try {
+            spec = parseFields(active.defs, spec);
+          } catch (error) {
+            specIssues(error, "spec");
+          }
+          specVersionId = active.versionId;
+        }
+      }
+      const [row] = await tx
+        .insert(assetModels)
+        .values({ ...values, spec, specVersionId })
+        .returning();
+      return row as AssetModel;
+    }),
+  );
+}
+
+const createAssetInput = insertAssetSchema
+  .omit({ id: true, createdAt: true, updatedAt: true, status: true })
+  .extend(actorFields);
+export type CreateAssetInput = z.input<typeof createAssetInput>;
+
+/**
+ * Create an asset (always in_stock: in_use needs an assignment). Its model's spec is checked against
+ * the category's active spec version, so assets are not created from a model the current spec
+ * rejects (ValidationError with paths under `model.spec`). Writes a `created` event.
+ */
+export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<Asset> {
+  const { actorUserId, correlationId, ...values } = parseInput(createAssetInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      if (values.modelId) {
+        const [model] = await tx.select().from(assetModels).where(eq(assetModels.id, values.modelId));
+        if (!model) throw new NotFoundError("asset model", values.modelId);
+        if (model.categoryId) {
+          const active = await activeSpecDefs(tx, model.categoryId);
+          if (active) {
+            try {
+              parseFields(active.defs, model.spec ?? {});
+            } catch (error) {
+              specIssues(error, "model.spec");
+            }
+          }
+        }
+      }
+      const [asset] = await tx
+        .insert(assets)
+        .values({ ...values, status: "in_stock" })
+        .returning();
+      const created = asset as Asset;
+      await writeAssetEvent(
+        tx,
+        created.id,
+        "created",
+        { assetCode: created.assetCode, status: "in_stock" },
+        { actorUserId, correlationId },
+      );
+      return created;
+    }),
+  );
+}
+
+const assetById = preparedPer("asset_by_id", (db, name) =>
+  db
+    .select()
+    .from(assets)
+    .where(eq(assets.id, sql.placeholder("id")))
+    .prepare(name),
+);
+const assetByCode = preparedPer("asset_by_code", (db, name) =>
+  db
+    .select()
+    .from(assets)
+    .where(eq(assets.assetCode, sql.placeholder("code")))
+    .prepare(name),
+);
+
+/** Hot path (prepared): the asset with that id, or null. */
+export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
+  const { id } = parseInput(z.strictObject({ id: uuid() }), input);
+  const [row] = await assetById(db).execute({ id });
+  return row ?? null;
+}
+
+/** Hot path (prepared): the asset with that asset_code (exact), or null. */
+export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
+  const { assetCode } = parseInput(z.strictObject({ assetCode: trimmed(100) }), input);
+  const [row] = await assetByCode(db).execute({ code: assetCode });
+  return row ?? null;
+}
+
+const assignInput = insertAssetAssignmentSchema
+  .pick({ assigneeType: true, assigneeId: true, assigneeName: true, note: true })
+  .extend({ assetId: uuid(), ...actorFields });
+export type AssignAssetInput = z.input<typeof assignInput>;
+
+/**
+ * Hand an in_stock asset to a person, department or system: opens an assignment and moves the
+ * asset to in_use, with `assigned` and `status_changed` events. The asset row is locked first, so
+ * of two concurrent assigns exactly one wins; the other gets InvalidStateError (and the partial
+ * unique index idx_asset_assignments_asset_id_open backs this up for writers that skip the lock).
+ */
+export async function assignAsset(
+  db: DbOrTx,
+  input: AssignAssetInput,
+): Promise<{ asset: Asset; assignment: AssetAssignment }> {
+  const { assetId, actorUserId, correlationId, ...who } = parseInput(assignInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const asset = await lockAsset(tx, assetId);
+      const status = statusOf(asset);
+      if (status !== "in_stock") {
+        throw new InvalidStateError(`asset ${assetId} is ${status}; only an in_stock asset can be assigned`);
+      }
+      const [assignment] = await tx
+        .insert(assetAssignments)
+        .values({ assetId, ...who })
+        .returning();
+      await writeAssetEvent(
+        tx,
+        assetId,
+        "assigned",
+        { assignmentId: assignment?.id ?? null, assigneeType: who.assigneeType, assigneeId: who.assigneeId },
+        { actorUserId, correlationId },
+      );
+      const updated = await transitionAssetStatus(tx, {
+        assetId,
+        to: "in_use",
+        reason: "assigned",
+        ...(actorUserId ? { actorUserId } : {}),
+        ...(correlationId ? { correlationId } : {}),
+      });
+      return { asset: updated, assignment: assignment as AssetAssignment };
+    }),
+  );
+}
+
+const returnInput = z.strictObject({ assetId: uuid(), note: trimmed(1000).optional(), ...actorFields });
+export type ReturnAssetInput = z.input<typeof returnInput>;
+
+/**
+ * Close the open assignment (returned_at = now()); an in_use asset goes back to in_stock (an asset
+ * in repair or lost keeps its status). InvalidStateError when nothing is assigned.
+ */
+export async function returnAsset(
+  db: DbOrTx,
+  input: ReturnAssetInput,
+): Promise<{ asset: Asset; assignment: AssetAssignment }> {
+  const { assetId, note, actorUserId, correlationId } = parseInput(returnInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      let asset = await lockAsset(tx, assetId);
+      const [assignment] = await tx
+        .update(assetAssignments)
+        .set({
+          returnedAt: sql`now()`,
+          ...(note ? { note: sql`concat_ws(E'\n', ${assetAssignments.note}, ${note}::text)` } : {}),
+        })
+        .where(and(eq(assetAssignments.assetId, assetId), isNull(assetAssignments.returnedAt)))
+        .returning();
+      if (!assignment) throw new InvalidStateError(`asset ${assetId} has no open assignment to return`);
+      await writeAssetEvent(
+        tx,
+        assetId,
+        "returned",
+        { assignmentId: assignment.id, assigneeId: assignment.assigneeId },
+        { actorUserId, correlationId },
+      );
+      if (statusOf(asset) === "in_use") {
+        asset = await transitionAssetStatus(tx, {
+          assetId,
+          to: "in_stock",
+          reason: "returned",
+          ...(actorUserId ? { actorUserId } : {}),
+          ...(correlationId ? { correlationId } : {}),
+        });
+      }
+      return { asset, assignment };
+    }),
+  );
+}
+
+const moveInput = z.strictObject({ assetId: uuid(), locationId: uuid(), ...actorFields });
+export type MoveAssetInput = z.input<typeof moveInput>;
+
+/** Move an asset to another location, with a `moved` event {from, to}. Disposed assets do not move. */
+export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asset> {
+  const { assetId, locationId, actorUserId, correlationId } = parseInput(moveInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const asset = await lockAsset(tx, assetId);
+      if (statusOf(asset) === "disposed") throw new InvalidStateError(`asset ${assetId} is disposed`);
+      const [target] = await tx
+        .select({ id: locations.id })
+        .from(locations)
+        .where(eq(locations.id, locationId));
+      if (!target) throw new NotFoundError("location", locationId);
+      if (asset.locationId === locationId) {
+        throw new InvalidStateError(`asset ${assetId} is already at location ${locationId}`);
+      }
+      const [updated] = await tx.update(assets).set({ locationId }).where(eq(assets.id, assetId)).returning();
+      await writeAssetEvent(
+        tx,
+        assetId,
+        "moved",
+        { from: asset.locationId, to: locationId },
+        { actorUserId, correlationId },
+      );
+      return updated as Asset;
+    }),
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * The location tree. `path` is the materialised ancestry: a location's path is its parent's path
+ * plus its own segment and "/" ('/hq/', '/hq/building-a/'), so a subtree is `path LIKE '<path>%'`
+ * (served by idx_locations_path). Moving a location rewrites the path of its whole subtree.
+ */
+import { and, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../../db.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { type Location, locations } from "../../schema/assets/index.js";
+import { trimmed } from "../../validation/refinements.js";
+import { uuid } from "./inputs.js";
+
+/** Serialises tree moves: two concurrent moves could otherwise each pass the cycle check and form a loop. */
+const LOCATION_TREE_LOCK = 0x6c6f63747265656en; // "loctreen"
+
+/** SQL that escapes LIKE wildcards in a path, for `path LIKE <escaped> || '%'`. */
+export const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Path segment of a location name: '/' would split it, so it becomes '-'. */
+const segmentOf = (name: string) => name.trim().replaceAll("/", "-");
+
+const createLocationInput = z.strictObject({
+  name: trimmed(255),
+  parentId: uuid().nullish(),
+});
+export type CreateLocationInput = z.input<typeof createLocationInput>;
+
+async function getLocation(db: DbOrTx, id: string, lock = false): Promise<Location> {
+  const query = db.select().from(locations).where(eq(locations.id, id));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw new NotFoundError("location", id);
+  return row;
+}
+
+async function refuseTakenPath(db: DbOrTx, path: string, exceptId?: string): Promise<void> {
+  const [taken] = await db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(exceptId ? and(eq(locations.path, path), ne(locations.id, exceptId)) : eq(locations.path, path))
+    .limit(1);
+  // Same-named siblings would share a path and make subtree filters ambiguous.
+  if (taken) throw new InvalidStateError(`a location with path ${path} already exists`);
+}
+
+/** Create a location under `parentId` (or a root), its path derived from the parent's. */
+export async function createLocation(db: DbOrTx, input: CreateLocationInput): Promise<Location> {
+  const { name, parentId } = parseInput(createLocationInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      const parentPath = parentId ? (await getLocation(tx, parentId)).path : "/";
+      const path = `${parentPath.endsWith("/") ? parentPath : `${parentPath}/`}${segmentOf(name)}/`;
+      await refuseTakenPath(tx, path);
+      const [row] = await tx
+        .insert(locations)
+        .values({ name, parentId: parentId ?? null, path })
+        .returning();
+      return row as Location;
+    }),
+  );
+}
+
+const moveLocationInput = z.strictObject({
+  locationId: uuid(),
+  /** New parent; null makes it a root. */
+  parentId: uuid().nullable(),
+});
+export type MoveLocationInput = z.input<typeof moveLocationInput>;
+
+/**
+ * Re-parent a location and rewrite the path of its whole subtree in one UPDATE. Refused
+ * (InvalidStateError) when the new parent is the location itself or inside its subtree.
+ * Returns the moved location and how many paths were rewritten (itself included).
+ */
+export async function moveLocation(
+  db: DbOrTx,
+  input: MoveLocationInput,
+): Promise<{ location: Location; rewritten: number }> {
+  const { locationId, parentId } = parseInput(moveLocationInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      const location = await getLocation(tx, locationId, true);
+      const oldPath = location.path;
+      let parentPath = "/";
+      if (parentId) {
+        const parent = await getLocation(tx, parentId);
+        if (parent.id === location.id || parent.path.startsWith(oldPath)) {
+          throw new InvalidStateError(
+            `location ${locationId} cannot move under ${parentId}: that is inside its own subtree`,
+          );
+        }
+        parentPath = parent.path.endsWith("/") ? parent.path : `${parent.path}/`;
+      }
+      // Keep the location's own segment (whatever scheme wrote it); only the ancestry changes.
+      const segment = oldPath.replace(/\/$/, "").split("/").pop() || segmentOf(location.name);
+      const newPath = `${parentPath}${segment}/`;
+      if (newPath !== oldPath) await refuseTakenPath(tx, newPath, locationId);
+      const moved = await tx
+        .update(locations)
+        .set({ path: sql`${newPath} || substr(${locations.path}, ${oldPath.length + 1})` })
+        .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
+        .returning({ id: locations.id });
+      const [row] = await tx
+        .update(locations)
+        .set({ parentId: parentId ?? null })
+        .where(eq(locations.id, locationId))
+        .returning();
+      return { location: row as Location, rewritten: moved.length };
+    }),
+  );
+}
+
+/** Ids of a location and everything under it (a path-prefix scan). */
+export async function locationSubtreeIds(db: DbOrTx, locationId: string): Promise<string[]> {
+  const root = await getLocation(db, locationId);
+  const rows = await db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
+  return rows.map((r) => r.id);
+}

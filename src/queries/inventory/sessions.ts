@@ -1,0 +1,238 @@
+/**
+ * Inventory sessions: the assets expected in a location subtree are snapshotted as items when the
+ * session starts (status `missing` with scanned_at NULL until someone scans them), scans mark them
+ * found or moved (or record an unknown code), closing freezes what was never scanned as missing.
+ */
+import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../../db.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import {
+  assets,
+  type INVENTORY_ITEM_STATUSES,
+  type InventoryItem,
+  type InventorySession,
+  inventoryItems,
+  inventorySessions,
+  locations,
+} from "../../schema/assets/index.js";
+import { TEXT_NAME_MAX, trimmed } from "../../validation/refinements.js";
+import { uuid } from "../assets/inputs.js";
+import { likePrefix } from "../assets/locations.js";
+
+export type InventoryItemStatus = (typeof INVENTORY_ITEM_STATUSES)[number];
+
+/** Assets that are no longer physically expected anywhere are not snapshotted. */
+const NOT_EXPECTED = ["disposed", "lost"] as const;
+
+const startInput = z.strictObject({
+  name: trimmed(TEXT_NAME_MAX),
+  locationId: uuid(),
+  createdBy: trimmed(255).optional(),
+  correlationId: trimmed(100).optional(),
+});
+export type StartInventoryInput = z.input<typeof startInput>;
+
+/** Start a session for a location subtree; returns it with the number of expected assets. */
+export async function startInventorySession(
+  db: DbOrTx,
+  input: StartInventoryInput,
+): Promise<{ session: InventorySession; expected: number }> {
+  const { name, locationId, createdBy, correlationId } = parseInput(startInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const [root] = await tx.select().from(locations).where(eq(locations.id, locationId));
+      if (!root) throw new NotFoundError("location", locationId);
+      const [session] = await tx
+        .insert(inventorySessions)
+        .values({
+          name,
+          locationId,
+          status: "in_progress",
+          startedAt: sql`now()`,
+          createdBy: createdBy ?? null,
+          correlationId: correlationId ?? null,
+        })
+        .returning();
+      const s = session as InventorySession;
+      await tx.execute(sql`
+        INSERT INTO ${inventoryItems} (session_id, asset_id, expected_location_id, status)
+        SELECT ${s.id}, a.id, a.location_id, 'missing'
+        FROM ${assets} a JOIN ${locations} l ON l.id = a.location_id
+        WHERE l.path LIKE ${likePrefix(root.path)}
+          AND coalesce(a.status, 'in_stock') NOT IN (${sql.join(
+            NOT_EXPECTED.map((v) => sql`${v}`),
+            sql`, `,
+          )})`);
+      return { session: s, expected: await countItems(tx, s.id) };
+    }),
+  );
+}
+
+async function countItems(db: DbOrTx, sessionId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(inventoryItems)
+    .where(eq(inventoryItems.sessionId, sessionId));
+  return row?.n ?? 0;
+}
+
+/** The session row locked (FOR SHARE for scans, which may run side by side; FOR UPDATE to close). */
+async function lockOpenSession(
+  db: DbOrTx,
+  sessionId: string,
+  mode: "share" | "update",
+): Promise<InventorySession> {
+  const [session] = await db
+    .select()
+    .from(inventorySessions)
+    .where(eq(inventorySessions.id, sessionId))
+    .for(mode === "share" ? "share" : "update");
+  if (!session) throw new NotFoundError("inventory session", sessionId);
+  if (session.status !== "in_progress") {
+    throw new InvalidStateError(`inventory session ${sessionId} is ${session.status}, not in_progress`);
+  }
+  return session;
+}
+
+const scanInput = z.strictObject({
+  sessionId: uuid(),
+  /** What the scanner read: an asset_code, or else a serial number. */
+  code: trimmed(255),
+  /** Where the asset was seen. */
+  locationId: uuid(),
+  note: trimmed(1000).optional(),
+});
+export type ScanInput = z.input<typeof scanInput>;
+
+/**
+ * Record a scan: `found` when the asset is where it was expected, `moved` when it is seen in another
+ * location (or was not expected in this subtree at all), `unknown` when the code matches no asset.
+ * Scanning an asset again updates its item (the last scan wins).
+ */
+export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<InventoryItem> {
+  const { sessionId, code, locationId, note } = parseInput(scanInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await lockOpenSession(tx, sessionId, "share");
+      const [place] = await tx
+        .select({ id: locations.id })
+        .from(locations)
+        .where(eq(locations.id, locationId));
+      if (!place) throw new NotFoundError("location", locationId);
+      // asset_code is unique; serial numbers are not, so a code wins over a serial.
+      const matches = await tx
+        .select({
+          id: assets.id,
+          locationId: assets.locationId,
+          byCode: sql<boolean>`${assets.assetCode} = ${code}`,
+        })
+        .from(assets)
+        .where(or(eq(assets.assetCode, code), eq(assets.serialNo, code)))
+        .orderBy(sql`${assets.assetCode} = ${code} DESC`)
+        .limit(2);
+      const [first, second] = matches;
+      if (first && second && !first.byCode) {
+        throw new InvalidStateError(`serial ${code} matches several assets; scan the asset code instead`);
+      }
+      if (!first) {
+        const [item] = await tx
+          .insert(inventoryItems)
+          .values({
+            sessionId,
+            assetId: null,
+            scannedLocationId: locationId,
+            scannedAt: sql`now()`,
+            status: "unknown",
+            note: note ? `scanned code ${code}: ${note}` : `scanned code ${code}`,
+          })
+          .returning();
+        return item as InventoryItem;
+      }
+      const [existing] = await tx
+        .select()
+        .from(inventoryItems)
+        .where(and(eq(inventoryItems.sessionId, sessionId), eq(inventoryItems.assetId, first.id)))
+        .for("update");
+      const expectedLocationId = existing ? existing.expectedLocationId : first.locationId;
+      const status: InventoryItemStatus = existing && expectedLocationId === locationId ? "found" : "moved";
+      const scanned = {
+        scannedLocationId: locationId,
+        scannedAt: sql`now()`,
+        status,
+        ...(note !== undefined ? { note } : {}),
+      };
+      const [item] = existing
+        ? await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning()
+        : await tx
+            .insert(inventoryItems)
+            .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
+            .returning();
+      return item as InventoryItem;
+    }),
+  );
+}
+
+export type InventorySummary = {
+  sessionId: string;
+  status: InventorySession["status"];
+  /** Items snapshotted at start or added by scans, unknown codes excluded. */
+  expected: number;
+  /** Expected items not scanned yet (0 once closed: they are then counted as missing). */
+  unscanned: number;
+} & Record<InventoryItemStatus, number>;
+
+/** Counts per item status of one session. */
+export async function inventorySummary(db: DbOrTx, input: { sessionId: string }): Promise<InventorySummary> {
+  const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
+  return withDbErrors(async () => {
+    const [session] = await db.select().from(inventorySessions).where(eq(inventorySessions.id, sessionId));
+    if (!session) throw new NotFoundError("inventory session", sessionId);
+    const [c] = await db
+      .select({
+        found: sql<number>`count(*) FILTER (WHERE ${inventoryItems.status} = 'found')::int`,
+        moved: sql<number>`count(*) FILTER (WHERE ${inventoryItems.status} = 'moved')::int`,
+        unknown: sql<number>`count(*) FILTER (WHERE ${inventoryItems.status} = 'unknown')::int`,
+        unscanned: sql<number>`count(*) FILTER (WHERE ${inventoryItems.scannedAt} IS NULL)::int`,
+        missing: sql<number>`count(*) FILTER (WHERE ${inventoryItems.status} = 'missing')::int`,
+        expected: sql<number>`count(*) FILTER (WHERE ${inventoryItems.status} <> 'unknown')::int`,
+      })
+      .from(inventoryItems)
+      .where(eq(inventoryItems.sessionId, sessionId));
+    const counts = c ?? { found: 0, moved: 0, unknown: 0, unscanned: 0, missing: 0, expected: 0 };
+    return {
+      sessionId,
+      status: session.status,
+      ...counts,
+      unscanned: session.status === "in_progress" ? counts.unscanned : 0,
+    };
+  });
+}
+
+/** Close an in_progress session: unscanned items become (stay) missing; returns the final summary. */
+export async function closeInventorySession(
+  db: DbOrTx,
+  input: { sessionId: string },
+): Promise<InventorySummary> {
+  const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await lockOpenSession(tx, sessionId, "update");
+      await tx
+        .update(inventoryItems)
+        .set({ status: "missing" })
+        .where(
+          and(
+            eq(inventoryItems.sessionId, sessionId),
+            isNull(inventoryItems.scannedAt),
+            ne(inventoryItems.status, "missing"),
+          ),
+        );
+      await tx
+        .update(inventorySessions)
+        .set({ status: "closed", closedAt: sql`now()` })
+        .where(eq(inventorySessions.id, sessionId));
+      return inventorySummary(tx, { sessionId });
+    }),
+  );
+}

@@ -1,0 +1,3 @@
+export * from "./errors.js";
+export * from "./keyset.js";
+export * from "./prepared.js";

@@ -1,0 +1,407 @@
+/**
+ * Stock documents: created as drafts with lines, then posted (movements + stock in one
+ * transaction) or canceled (a posted one by reversing movements). A posted document never
+ * changes otherwise.
+ */
+import { randomBytes } from "node:crypto";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../../db.js";
+import {
+  InvalidStateError,
+  NotFoundError,
+  parseInput,
+  ValidationError,
+  type ValidationIssue,
+  withDbErrors,
+} from "../../errors.js";
+import type { StockDocument, StockDocumentLine } from "../../schema/warehouse/index.js";
+import {
+  ADJUST_DIRECTIONS,
+  STOCK_DOCUMENT_TYPES,
+  sparePartMovements,
+  spareParts,
+  stockDocumentLines,
+  stockDocuments,
+  warehouses,
+} from "../../schema/warehouse/tables.js";
+import { preparedPer } from "../shared/prepared.js";
+import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "./errors.js";
+import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
+import { applyMovements, type MovementInput, REVERSE_MOVEMENT, type StockLevel } from "./ledger.js";
+
+/** ref_type of the movements a document posts, and of those its cancel posts. */
+export const DOCUMENT_REF_TYPE = "stock_document";
+export const DOCUMENT_CANCEL_REF_TYPE = "stock_document_cancel";
+
+const lineSchema = z.object({
+  partId: uuidInput,
+  qty: qtyInput,
+  unitCost: moneyInput.optional(),
+  serialNo: optionalText,
+  note: optionalText,
+  /** adjust documents only: plus adds stock, minus removes it. */
+  adjustDirection: z.enum(ADJUST_DIRECTIONS).optional(),
+});
+
+const linesSchema = z.array(lineSchema).min(1).max(1000);
+
+export const createStockDocumentInput = z
+  .object({
+    docType: z.enum(STOCK_DOCUMENT_TYPES),
+    /** Unique document code; generated ("ISS-<date>-<random>") when omitted. */
+    code: z.string().min(1).max(100).optional(),
+    warehouseId: uuidInput,
+    /** transfer documents only: the receiving warehouse. */
+    targetWarehouseId: uuidInput.optional(),
+    docDate: z.iso.date().optional(),
+    refType: optionalText,
+    refId: uuidInput.optional(),
+    note: optionalText,
+    createdBy: optionalText,
+    correlationId: optionalText,
+    lines: linesSchema,
+  })
+  .superRefine((doc, ctx) => {
+    if (doc.docType === "transfer") {
+      if (!doc.targetWarehouseId) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targetWarehouseId"],
+          message: "a transfer needs a target warehouse",
+        });
+      } else if (doc.targetWarehouseId === doc.warehouseId) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targetWarehouseId"],
+          message: "target must differ from source",
+        });
+      }
+    } else if (doc.targetWarehouseId) {
+      ctx.addIssue({ code: "custom", path: ["targetWarehouseId"], message: "only transfers have a target" });
+    }
+    for (const issue of lineDirectionIssues(doc.docType, doc.lines)) {
+      ctx.addIssue({ code: "custom", path: issue.path.split("."), message: issue.message });
+    }
+  });
+
+/** Adjust lines need a direction; other lines must not have one. */
+function lineDirectionIssues(
+  docType: (typeof STOCK_DOCUMENT_TYPES)[number],
+  lines: { adjustDirection?: string | undefined }[],
+): ValidationIssue[] {
+  return lines.flatMap((line, i): ValidationIssue[] => {
+    if (docType === "adjust" && !line.adjustDirection) {
+      return [{ path: `lines.${i}.adjustDirection`, message: "adjust lines need plus or minus" }];
+    }
+    if (docType !== "adjust" && line.adjustDirection) {
+      return [{ path: `lines.${i}.adjustDirection`, message: "only adjust lines have a direction" }];
+    }
+    return [];
+  });
+}
+
+export type CreateStockDocumentInput = z.input<typeof createStockDocumentInput>;
+
+export interface StockDocumentWithLines extends StockDocument {
+  lines: StockDocumentLine[];
+}
+
+const CODE_PREFIX = { receipt: "RCV", issue: "ISS", adjust: "ADJ", transfer: "TRF" } as const;
+
+function generateCode(docType: keyof typeof CODE_PREFIX): string {
+  const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
+  return `${CODE_PREFIX[docType]}-${day}-${randomBytes(5).toString("hex")}`;
+}
+
+async function assertExist(tx: DbOrTx, warehouseIds: string[], partIds: string[]): Promise<void> {
+  const wanted = [...new Set(warehouseIds)];
+  const found = await tx.select({ id: warehouses.id }).from(warehouses).where(inArray(warehouses.id, wanted));
+  const missingWarehouse = wanted.find((id) => !found.some((r) => r.id === id));
+  if (missingWarehouse) throw new NotFoundError("warehouse", missingWarehouse);
+  const parts = [...new Set(partIds)];
+  const foundParts = await tx
+    .select({ id: spareParts.id })
+    .from(spareParts)
+    .where(inArray(spareParts.id, parts));
+  const missingPart = parts.find((id) => !foundParts.some((r) => r.id === id));
+  if (missingPart) throw new NotFoundError("spare part", missingPart);
+}
+
+/** Create a draft document with its lines. */
+export async function createStockDocument(
+  db: DbOrTx,
+  input: CreateStockDocumentInput,
+): Promise<StockDocumentWithLines> {
+  const doc = parseInput(createStockDocumentInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await assertExist(
+        tx,
+        doc.targetWarehouseId ? [doc.warehouseId, doc.targetWarehouseId] : [doc.warehouseId],
+        doc.lines.map((l) => l.partId),
+      );
+      const [header] = await tx
+        .insert(stockDocuments)
+        .values({
+          docType: doc.docType,
+          code: doc.code ?? generateCode(doc.docType),
+          status: "draft",
+          warehouseId: doc.warehouseId,
+          targetWarehouseId: doc.targetWarehouseId ?? null,
+          ...(doc.docDate ? { docDate: doc.docDate } : {}),
+          refType: doc.refType ?? null,
+          refId: doc.refId ?? null,
+          note: doc.note ?? null,
+          createdBy: doc.createdBy ?? null,
+          correlationId: doc.correlationId ?? null,
+        })
+        .returning();
+      const lines = await insertLines(tx, header!.id, doc.lines);
+      return { ...header!, lines };
+    }),
+  );
+}
+
+function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof linesSchema>) {
+  return tx
+    .insert(stockDocumentLines)
+    .values(
+      lines.map((l) => ({
+        documentId,
+        partId: l.partId,
+        qty: l.qty,
+        unitCost: l.unitCost ?? null,
+        serialNo: l.serialNo ?? null,
+        note: l.note ?? null,
+        adjustDirection: l.adjustDirection ?? null,
+      })),
+    )
+    .returning();
+}
+
+const documentIdInput = z.object({ documentId: uuidInput });
+
+const documentById = preparedPer("netops_document_by_id", (db, name) =>
+  db
+    .select()
+    .from(stockDocuments)
+    .where(eq(stockDocuments.id, sql.placeholder("id")))
+    .prepare(name),
+);
+const linesOfDocument = preparedPer("netops_document_lines_by_id", (db, name) =>
+  db
+    .select()
+    .from(stockDocumentLines)
+    .where(eq(stockDocumentLines.documentId, sql.placeholder("id")))
+    .orderBy(asc(stockDocumentLines.id))
+    .prepare(name),
+);
+
+/** The document and its lines (ordered by line id; insertion order is not kept). */
+export async function getStockDocument(
+  db: DbOrTx,
+  input: { documentId: string },
+): Promise<StockDocumentWithLines> {
+  const { documentId } = parseInput(documentIdInput, input);
+  const [header] = await documentById(db).execute({ id: documentId });
+  if (!header) throw new NotFoundError("stock document", documentId);
+  const lines = await linesOfDocument(db).execute({ id: documentId });
+  return { ...header, lines };
+}
+
+export const updateDraftInput = z.object({
+  documentId: uuidInput,
+  note: z.string().max(1000).nullable().optional(),
+  docDate: z.iso.date().optional(),
+  /** Replaces every line of the draft. */
+  lines: linesSchema.optional(),
+});
+export type UpdateDraftInput = z.input<typeof updateDraftInput>;
+
+/** Edit a draft (note, date, lines); anything but a draft is refused with DocumentNotDraftError. */
+export async function updateStockDocumentDraft(
+  db: DbOrTx,
+  input: UpdateDraftInput,
+): Promise<StockDocumentWithLines> {
+  const change = parseInput(updateDraftInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const header = await lockDocument(tx, change.documentId);
+      if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
+      const issues = change.lines ? lineDirectionIssues(header.docType, change.lines) : [];
+      if (issues.length > 0) throw new ValidationError(issues);
+      const [updated] = await tx
+        .update(stockDocuments)
+        .set({
+          ...(change.note !== undefined ? { note: change.note } : {}),
+          ...(change.docDate ? { docDate: change.docDate } : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(stockDocuments.id, header.id))
+        .returning();
+      let lines: StockDocumentLine[];
+      if (change.lines) {
+        await assertExist(
+          tx,
+          [],
+          change.lines.map((l) => l.partId),
+        );
+        await tx.delete(stockDocumentLines).where(eq(stockDocumentLines.documentId, header.id));
+        lines = await insertLines(tx, header.id, change.lines);
+      } else {
+        lines = await tx
+          .select()
+          .from(stockDocumentLines)
+          .where(eq(stockDocumentLines.documentId, header.id));
+      }
+      return { ...updated!, lines };
+    }),
+  );
+}
+
+async function lockDocument(tx: DbOrTx, documentId: string): Promise<StockDocument> {
+  const [header] = await tx
+    .select()
+    .from(stockDocuments)
+    .where(eq(stockDocuments.id, documentId))
+    .for("update");
+  if (!header) throw new NotFoundError("stock document", documentId);
+  return header;
+}
+
+/** The movements a document posts, line by line. */
+function movementsOf(header: StockDocument, lines: StockDocumentLine[]): MovementInput[] {
+  if (!header.warehouseId) throw new InvalidStateError(`stock document ${header.id} has no warehouse`);
+  const source = header.warehouseId;
+  return lines.flatMap((l): MovementInput[] => {
+    const base = { partId: l.partId!, qty: l.qty, unitCost: l.unitCost };
+    switch (header.docType) {
+      case "receipt":
+        return [{ ...base, warehouseId: source, movementType: "in" }];
+      case "issue":
+        return [{ ...base, warehouseId: source, movementType: "out" }];
+      case "adjust":
+        if (!l.adjustDirection) throw new InvalidStateError(`adjust line ${l.id} has no direction`);
+        return [
+          {
+            ...base,
+            warehouseId: source,
+            movementType: l.adjustDirection === "plus" ? "adjust_in" : "adjust_out",
+          },
+        ];
+      default: // transfer
+        if (!header.targetWarehouseId)
+          throw new InvalidStateError(`transfer ${header.id} has no target warehouse`);
+        return [
+          { ...base, warehouseId: source, movementType: "transfer_out" },
+          { ...base, warehouseId: header.targetWarehouseId, movementType: "transfer_in" },
+        ];
+    }
+  });
+}
+
+export const postStockDocumentInput = z.object({
+  documentId: uuidInput,
+  approvedBy: optionalText,
+  actorUserId: optionalText,
+  correlationId: optionalText,
+});
+export type PostStockDocumentInput = z.input<typeof postStockDocumentInput>;
+
+export interface PostResult {
+  document: StockDocument;
+  movements: number;
+  /** Stock of every touched (warehouse, part) after posting. */
+  stock: StockLevel[];
+}
+
+/**
+ * Post a draft: movements written and stock updated in one transaction. InsufficientStockError
+ * (nothing written) when a decrease exceeds free stock; DocumentNotDraftError unless draft.
+ */
+export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInput): Promise<PostResult> {
+  const req = parseInput(postStockDocumentInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      // The document row lock serialises two posters of the same document.
+      const header = await lockDocument(tx, req.documentId);
+      if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
+      const lines = await tx
+        .select()
+        .from(stockDocumentLines)
+        .where(eq(stockDocumentLines.documentId, header.id))
+        .prepare("netops_document_lines")
+        .execute();
+      if (lines.length === 0) throw new InvalidStateError(`stock document ${header.id} has no lines`);
+      const movements = movementsOf(header, lines);
+      const stock = await applyMovements(tx, movements, {
+        refType: DOCUMENT_REF_TYPE,
+        refId: header.id,
+        actorUserId: req.actorUserId ?? null,
+        correlationId: req.correlationId ?? header.correlationId,
+      });
+      const [document] = await tx
+        .update(stockDocuments)
+        .set({ status: "posted", approvedBy: req.approvedBy ?? header.approvedBy, updatedAt: sql`now()` })
+        .where(eq(stockDocuments.id, header.id))
+        .returning()
+        .prepare("netops_document_posted")
+        .execute();
+      return { document: document!, movements: movements.length, stock };
+    }),
+  );
+}
+
+export const cancelStockDocumentInput = z.object({
+  documentId: uuidInput,
+  actorUserId: optionalText,
+  correlationId: optionalText,
+});
+export type CancelStockDocumentInput = z.input<typeof cancelStockDocumentInput>;
+
+/**
+ * Cancel a document. A draft just becomes canceled; a posted one gets the reverse of every
+ * movement it posted (ref_type stock_document_cancel), which can fail with InsufficientStockError
+ * when the received stock has been consumed since.
+ */
+export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocumentInput): Promise<PostResult> {
+  const req = parseInput(cancelStockDocumentInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const header = await lockDocument(tx, req.documentId);
+      if (header.status === "canceled") throw new DocumentAlreadyCanceledError(header.id);
+      let stock: StockLevel[] = [];
+      let count = 0;
+      if (header.status === "posted") {
+        // Reverse what was actually posted (the ledger), not what the lines say now.
+        const posted = await tx
+          .select()
+          .from(sparePartMovements)
+          .where(
+            sql`${sparePartMovements.refType} = ${DOCUMENT_REF_TYPE} AND ${sparePartMovements.refId} = ${header.id}`,
+          );
+        const reversal: MovementInput[] = posted.map((m) => ({
+          warehouseId: m.warehouseId!,
+          partId: m.partId!,
+          movementType: REVERSE_MOVEMENT[m.movementType],
+          qty: m.qty,
+          unitCost: m.unitCost,
+        }));
+        stock = await applyMovements(tx, reversal, {
+          refType: DOCUMENT_CANCEL_REF_TYPE,
+          refId: header.id,
+          actorUserId: req.actorUserId ?? null,
+          correlationId: req.correlationId ?? header.correlationId,
+        });
+        count = reversal.length;
+      }
+      const [document] = await tx
+        .update(stockDocuments)
+        .set({ status: "canceled", updatedAt: sql`now()` })
+        .where(eq(stockDocuments.id, header.id))
+        .returning();
+      return { document: document!, movements: count, stock };
+    }),
+  );
+}

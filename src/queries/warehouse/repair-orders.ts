@@ -1,0 +1,363 @@
+/**
+ * Repair orders: opening one sends the asset to in_repair; parts are consumed through a posted
+ * issue document (repair_order_parts.stock_document_id); parts_cost is always recomputed from
+ * repair_order_parts (sum of qty * unit_cost); closing puts the asset back in service (in_use when
+ * it has an open assignment, in_stock otherwise). Asset status changes go through
+ * transitionAssetStatus, which writes the asset_events rows, in the same transaction.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../../db.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { SEVERITIES } from "../../schema/_helpers.js";
+import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
+import {
+  REPAIR_PART_ACTIONS,
+  REPAIR_TYPES,
+  repairOrderParts,
+  repairOrders,
+  sparePartMovements,
+  spareParts,
+} from "../../schema/warehouse/tables.js";
+import { serviceStatusOf, transitionAssetStatus } from "../assets/lifecycle.js";
+import { createStockDocument, type PostResult, postStockDocument } from "./documents.js";
+import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
+
+/** Statuses in which work (parts, status changes, close) can still happen. */
+export const OPEN_REPAIR_STATUSES = ["open", "diagnosing", "waiting_parts", "repaired"] as const;
+type OpenRepairStatus = (typeof OPEN_REPAIR_STATUSES)[number];
+const isOpen = (s: string): s is OpenRepairStatus => (OPEN_REPAIR_STATUSES as readonly string[]).includes(s);
+
+/** A repair order that is closed or canceled. */
+export class RepairOrderClosedError extends InvalidStateError {
+  override name = "RepairOrderClosedError";
+  constructor(
+    readonly repairOrderId: string,
+    readonly status: string,
+  ) {
+    super(`repair order ${repairOrderId} is ${status}`);
+  }
+}
+
+const actor = { actorUserId: optionalText, correlationId: optionalText };
+
+export const openRepairOrderInput = z.object({
+  assetId: uuidInput,
+  ciId: uuidInput.optional(),
+  /** Unique code; generated ("RO-<date>-<random>") when omitted. */
+  code: z.string().trim().min(1).max(100).optional(),
+  title: z.string().trim().min(1).max(500),
+  description: z.string().max(10_000).optional(),
+  severity: z.enum(SEVERITIES),
+  repairType: z.enum(REPAIR_TYPES).default("internal"),
+  technicianName: optionalText,
+  vendorId: uuidInput.optional(),
+  createdBy: optionalText,
+  ...actor,
+});
+export type OpenRepairOrderInput = z.input<typeof openRepairOrderInput>;
+
+async function lockOrder(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
+  const [order] = await tx
+    .select()
+    .from(repairOrders)
+    .where(eq(repairOrders.id, repairOrderId))
+    .for("update");
+  if (!order) throw new NotFoundError("repair order", repairOrderId);
+  return order;
+}
+
+/**
+ * Open a repair order: the order row plus the asset's transition to in_repair (IllegalTransitionError
+ * when the lifecycle forbids it, e.g. an asset already in repair or disposed).
+ */
+export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): Promise<RepairOrder> {
+  const o = parseInput(openRepairOrderInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      // The id is chosen here so the asset transition (which refuses a missing asset or a forbidden
+      // move with a typed error) runs first and its event can name the order.
+      const id = randomUUID();
+      const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
+      const code = o.code ?? `RO-${day}-${randomBytes(5).toString("hex")}`;
+      await transitionAssetStatus(tx, {
+        assetId: o.assetId,
+        to: "in_repair",
+        reason: `repair order ${code} opened`,
+        actorUserId: o.actorUserId,
+        correlationId: o.correlationId,
+        payload: { repairOrderId: id, repairOrderCode: code },
+      });
+      const [order] = await tx
+        .insert(repairOrders)
+        .values({
+          id,
+          assetId: o.assetId,
+          ciId: o.ciId ?? null,
+          code,
+          title: o.title,
+          description: o.description ?? null,
+          severity: o.severity,
+          status: "open",
+          repairType: o.repairType,
+          technicianName: o.technicianName ?? null,
+          vendorId: o.vendorId ?? null,
+          createdBy: o.createdBy ?? null,
+          correlationId: o.correlationId ?? null,
+        })
+        .returning();
+      return order!;
+    }),
+  );
+}
+
+export const addRepairPartsInput = z.object({
+  repairOrderId: uuidInput,
+  warehouseId: uuidInput,
+  parts: z
+    .array(
+      z.object({
+        partId: uuidInput,
+        qty: qtyInput,
+        /** Defaults to the unit cost of the part's latest receipt into that warehouse, else 0. */
+        unitCost: moneyInput.optional(),
+        action: z.enum(REPAIR_PART_ACTIONS).default("replace"),
+        serialNo: optionalText,
+        note: optionalText,
+      }),
+    )
+    .min(1)
+    .max(200),
+  ...actor,
+});
+export type AddRepairPartsInput = z.input<typeof addRepairPartsInput>;
+
+export interface AddRepairPartsResult {
+  repairOrder: RepairOrder;
+  parts: RepairOrderPart[];
+  /** The posted issue document that took the parts out of stock. */
+  issue: PostResult;
+}
+
+/** Latest receipt cost of each part in the warehouse (the default unit cost of consumed parts). */
+async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): Promise<Map<string, string>> {
+  const found = await tx
+    .selectDistinctOn([sparePartMovements.partId], {
+      partId: sparePartMovements.partId,
+      unitCost: sparePartMovements.unitCost,
+    })
+    .from(sparePartMovements)
+    .where(
+      and(
+        eq(sparePartMovements.warehouseId, warehouseId),
+        inArray(sparePartMovements.partId, partIds),
+        inArray(sparePartMovements.movementType, ["in", "transfer_in"]),
+        sql`${sparePartMovements.unitCost} IS NOT NULL`,
+      ),
+    )
+    .orderBy(sparePartMovements.partId, desc(sparePartMovements.createdAt));
+  return new Map(found.map((r) => [r.partId!, r.unitCost!]));
+}
+
+async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
+  const [order] = await tx
+    .update(repairOrders)
+    .set({
+      partsCost: sql`(SELECT coalesce(sum(p.qty * coalesce(p.unit_cost, 0)), 0)
+                        FROM ${repairOrderParts} p WHERE p.repair_order_id = ${repairOrderId})`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(repairOrders.id, repairOrderId))
+    .returning();
+  return order!;
+}
+
+/**
+ * Consume parts for an open repair order: one issue document (ref_type repair_order) created and
+ * posted, the repair_order_parts rows pointing at it, parts_cost recomputed; all or nothing
+ * (InsufficientStockError leaves no trace).
+ */
+export async function addRepairParts(db: DbOrTx, input: AddRepairPartsInput): Promise<AddRepairPartsResult> {
+  const r = parseInput(addRepairPartsInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const order = await lockOrder(tx, r.repairOrderId);
+      if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
+      const partIds = [...new Set(r.parts.map((p) => p.partId))];
+      const costs = await latestCosts(tx, r.warehouseId, partIds);
+      const lines = r.parts.map((p) => ({ ...p, unitCost: p.unitCost ?? costs.get(p.partId) ?? "0.00" }));
+      const doc = await createStockDocument(tx, {
+        docType: "issue",
+        warehouseId: r.warehouseId,
+        refType: "repair_order",
+        refId: order.id,
+        note: `parts for repair order ${order.code}`,
+        createdBy: r.actorUserId,
+        correlationId: r.correlationId ?? order.correlationId ?? undefined,
+        lines: lines.map((l) => ({
+          partId: l.partId,
+          qty: l.qty,
+          unitCost: l.unitCost,
+          serialNo: l.serialNo,
+          note: l.note,
+        })),
+      });
+      const issue = await postStockDocument(tx, {
+        documentId: doc.id,
+        actorUserId: r.actorUserId,
+        correlationId: r.correlationId,
+      });
+      const names = await tx
+        .select({ id: spareParts.id, name: spareParts.name })
+        .from(spareParts)
+        .where(inArray(spareParts.id, partIds));
+      const parts = await tx
+        .insert(repairOrderParts)
+        .values(
+          lines.map((l) => ({
+            repairOrderId: order.id,
+            partId: l.partId,
+            partName: names.find((n) => n.id === l.partId)?.name ?? null,
+            warehouseId: r.warehouseId,
+            action: l.action,
+            qty: l.qty,
+            unitCost: l.unitCost,
+            serialNo: l.serialNo ?? null,
+            note: l.note ?? null,
+            stockDocumentId: doc.id,
+          })),
+        )
+        .returning();
+      const repairOrder = await recomputePartsCost(tx, order.id);
+      return { repairOrder, parts, issue };
+    }),
+  );
+}
+
+/** Forward-only progress between the open statuses. */
+const PROGRESS: Record<OpenRepairStatus, readonly OpenRepairStatus[]> = {
+  open: ["diagnosing", "waiting_parts", "repaired"],
+  diagnosing: ["waiting_parts", "repaired"],
+  waiting_parts: ["diagnosing", "repaired"],
+  repaired: [],
+};
+
+export const progressRepairOrderInput = z.object({
+  repairOrderId: uuidInput,
+  status: z.enum(["diagnosing", "waiting_parts", "repaired"]),
+  diagnosis: z.string().max(10_000).optional(),
+});
+export type ProgressRepairOrderInput = z.input<typeof progressRepairOrderInput>;
+
+/** Move an open order to diagnosing / waiting_parts / repaired (InvalidStateError otherwise). */
+export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrderInput): Promise<RepairOrder> {
+  const r = parseInput(progressRepairOrderInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const order = await lockOrder(tx, r.repairOrderId);
+      if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
+      if (!PROGRESS[order.status].includes(r.status)) {
+        throw new InvalidStateError(
+          `repair order ${order.id}: cannot go from ${order.status} to ${r.status}`,
+        );
+      }
+      const [updated] = await tx
+        .update(repairOrders)
+        .set({ status: r.status, ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}), updatedAt: sql`now()` })
+        .where(eq(repairOrders.id, order.id))
+        .returning();
+      return updated!;
+    }),
+  );
+}
+
+export const closeRepairOrderInput = z.object({
+  repairOrderId: uuidInput,
+  resolution: z.string().max(10_000).optional(),
+  laborCost: moneyInput.optional(),
+  /** Defaults to the minutes between opened_at and now. */
+  downtimeMinutes: z.number().int().min(0).optional(),
+  ...actor,
+});
+export type CloseRepairOrderInput = z.input<typeof closeRepairOrderInput>;
+
+/**
+ * Close an open order: status closed, closed_at now, parts_cost recomputed, and the asset back in
+ * service (in_use with an open assignment, else in_stock) with its status_changed event.
+ */
+export async function closeRepairOrder(db: DbOrTx, input: CloseRepairOrderInput): Promise<RepairOrder> {
+  const r = parseInput(closeRepairOrderInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const order = await lockOrder(tx, r.repairOrderId);
+      if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
+      await recomputePartsCost(tx, order.id);
+      const [closed] = await tx
+        .update(repairOrders)
+        .set({
+          status: "closed",
+          closedAt: sql`now()`,
+          resolution: r.resolution ?? order.resolution,
+          ...(r.laborCost !== undefined ? { laborCost: r.laborCost } : {}),
+          downtimeMinutes:
+            r.downtimeMinutes ??
+            sql`greatest(0, floor(extract(epoch FROM now() - coalesce(${repairOrders.openedAt}, now())) / 60))::int`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(repairOrders.id, order.id))
+        .returning();
+      if (order.assetId) await backInService(tx, order, "closed", r);
+      return closed!;
+    }),
+  );
+}
+
+async function backInService(
+  tx: DbOrTx,
+  order: RepairOrder,
+  outcome: "closed" | "canceled",
+  meta: { actorUserId?: string | undefined; correlationId?: string | undefined },
+): Promise<void> {
+  const assetId = order.assetId!;
+  await transitionAssetStatus(tx, {
+    assetId,
+    to: await serviceStatusOf(tx, assetId),
+    reason: `repair order ${order.code} ${outcome}`,
+    actorUserId: meta.actorUserId,
+    correlationId: meta.correlationId ?? order.correlationId ?? undefined,
+    payload: { repairOrderId: order.id, repairOrderCode: order.code },
+  });
+}
+
+export const cancelRepairOrderInput = z.object({ repairOrderId: uuidInput, ...actor });
+
+/**
+ * Cancel an open order that consumed no parts (parts already issued would need a stock decision:
+ * close it instead, or cancel the issue document first). The asset goes back in service.
+ */
+export async function cancelRepairOrder(
+  db: DbOrTx,
+  input: z.input<typeof cancelRepairOrderInput>,
+): Promise<RepairOrder> {
+  const r = parseInput(cancelRepairOrderInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      const order = await lockOrder(tx, r.repairOrderId);
+      if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
+      const [part] = await tx
+        .select({ id: repairOrderParts.id })
+        .from(repairOrderParts)
+        .where(eq(repairOrderParts.repairOrderId, order.id))
+        .limit(1);
+      if (part) throw new InvalidStateError(`repair order ${order.id} has consumed parts; close it instead`);
+      const [canceled] = await tx
+        .update(repairOrders)
+        .set({ status: "canceled", closedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(eq(repairOrders.id, order.id))
+        .returning();
+      if (order.assetId) await backInService(tx, order, "canceled", r);
+      return canceled!;
+    }),
+  );
+}
