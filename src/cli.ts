@@ -3,20 +3,21 @@
  * The database is DATABASE_URL when set, the embedded PGlite database otherwise.
  * Errors print one line (no stack) and exit non-zero.
  */
+
+import { seedCommands } from "../seed/commands.js";
 import { createDb, DatabaseConnectionError, type DbHandle } from "./db.js";
-import { MigrationError, migrate } from "./migrate/runner.js";
+import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
+import { EXIT } from "./migrate/exit-codes.js";
+import { MigrationError } from "./migrate/runner.js";
 
 type Command = (db: DbHandle, args: string[]) => Promise<number>;
 
-const commands: Record<string, { help: string; run: Command }> = {
-  migrate: {
-    help: "apply pending migrations (advisory-locked, one transaction)",
-    run: async ({ db, target }) => {
-      console.log(`migrating ${target}`);
-      await migrate(db, { log: (line) => console.log(`  ${line}`) });
-      return 0;
-    },
-  },
+/** `standalone` commands get no connection (reset drops the database it would open). */
+const commands: Record<string, { help: string; run: Command } | MigrationCommand> = {
+  // migrate, status, baseline, drift, reset
+  ...migrationCommands,
+  // seed, setup (seed/commands.ts)
+  ...seedCommands,
 };
 
 function usage(): string {
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(name ? `unknown command: ${name}\n\n${usage()}` : usage());
     return 2;
   }
+  if ("standalone" in command) return command.standalone(args);
   const handle = await createDb();
   try {
     return await command.run(handle, args);
@@ -44,6 +46,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`usage error: ${error.message}\n\n${usage()}`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     if (error instanceof DatabaseConnectionError || error instanceof MigrationError) {
       console.error(`error: ${error.message}`);
     } else {

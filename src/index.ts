@@ -1,3 +1,11 @@
-/** Package entry: the database factory and its types. The schema is exported from "./schema". */
+/**
+ * Package entry: the database factory, typed errors, and the migration operations for app start-up
+ * and deploy gates. Tables, validation, domain operations and seeds have their own entry points
+ * (`@netopsai/db/schema`, `/validation`, `/queries`, `/seed`) so their names never collide.
+ */
 export * from "./db.js";
-export { MigrationError, migrate } from "./migrate/runner.js";
+export * from "./errors.js";
+export { baseline } from "./migrate/baseline.js";
+export { checkDrift } from "./migrate/drift.js";
+export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
+export { migrationStatus } from "./migrate/status.js";
