@@ -6,10 +6,11 @@
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import { prng } from "../seed/generate.js";
 import { createDb, type Database } from "../src/db.js";
 import { type ImpactDirection, impactAnalysis, impactSql } from "../src/queries/cmdb/index.js";
 import { cmdbCis, cmdbCiTypes, cmdbRelationships, cmdbRelationshipTypes } from "../src/schema/index.js";
-import { fmt, now, prng, summarize } from "./stats.js";
+import { fmt, now, summarize } from "./stats.js";
 
 const LAYERS = [
   { type: "application", count: 100 },
@@ -27,7 +28,7 @@ export interface DemoGraph {
 }
 
 export async function buildDemoGraph(db: Database, seed = 42): Promise<DemoGraph> {
-  const random = prng(seed);
+  const random = prng(seed).next;
   const types = await db
     .insert(cmdbCiTypes)
     .values(LAYERS.map((l) => ({ code: `bench_${l.type}`, name: l.type })))
