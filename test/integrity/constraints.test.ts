@@ -35,7 +35,7 @@ describe("spare_part_stock quantities", () => {
     // reserved NULL isolates the on_hand check (any on_hand < 0 with reserved >= 0 also fails reserved <= on_hand).
     [{ onHand: -1, reserved: null }, "23514", "spare_part_stock_on_hand_check"],
     [{ onHand: 0, reserved: -1 }, "23514", "spare_part_stock_reserved_check"],
-    [{ onHand: 2, reserved: 3 }, "23514", "spare_part_stock_check"],
+    [{ onHand: 2, reserved: 3 }, "23514", "spare_part_stock_reserved_within_on_hand_check"],
   ])("refuses %o (%s %s)", async (values, code, constraint) => {
     expect(await violation(makeRow(t.db, sparePartStock, values))).toEqual({ code, constraint });
   });
@@ -46,7 +46,10 @@ describe("spare_part_stock quantities", () => {
     const oversell = t.db.execute(
       sql`UPDATE spare_part_stock SET on_hand = on_hand - 1 WHERE id = ${row.id}`,
     );
-    expect(await violation(oversell)).toEqual({ code: "23514", constraint: "spare_part_stock_check" });
+    expect(await violation(oversell)).toEqual({
+      code: "23514",
+      constraint: "spare_part_stock_reserved_within_on_hand_check",
+    });
     const release = t.db.execute(
       sql`UPDATE spare_part_stock SET reserved = 0, on_hand = -1 WHERE id = ${row.id}`,
     );
@@ -64,7 +67,10 @@ describe("cmdb_relationships", () => {
       fromCiId: from.id,
       toCiId: from.id,
     });
-    expect(await violation(selfLoop)).toEqual({ code: "23514", constraint: "cmdb_relationships_check" });
+    expect(await violation(selfLoop)).toEqual({
+      code: "23514",
+      constraint: "cmdb_relationships_not_self_check",
+    });
     await makeRow(t.db, cmdbRelationships, { relTypeId: type.id, fromCiId: from.id, toCiId: to.id });
     // The reverse direction is a different relationship; the same (type, from, to) twice is not.
     await makeRow(t.db, cmdbRelationships, { relTypeId: type.id, fromCiId: to.id, toCiId: from.id });
@@ -116,7 +122,7 @@ describe("locations", () => {
   it("refuses a location that is its own parent", async () => {
     const loc = await makeRow(t.db, locations);
     const self = t.db.execute(sql`UPDATE locations SET parent_id = id WHERE id = ${loc.id}`);
-    expect(await violation(self)).toEqual({ code: "23514", constraint: "locations_check" });
+    expect(await violation(self)).toEqual({ code: "23514", constraint: "locations_parent_not_self_check" });
   });
 });
 

@@ -68,7 +68,7 @@ const cases: [string, (db: Database) => Promise<unknown>, RegExp][] = [
   [
     "reserved above on_hand",
     (db) => makeRow(db, sparePartStock, { onHand: 1, reserved: 2 }),
-    /"spare_part_stock_check"/,
+    /"spare_part_stock_reserved_within_on_hand_check"/,
   ],
   ["VLAN 5000", (db) => makeRow(db, assets, { vlanId: 5000 }), /assets_vlan_id_check/],
   [
@@ -77,7 +77,7 @@ const cases: [string, (db: Database) => Promise<unknown>, RegExp][] = [
       const loc = await makeRow(db, locations);
       await db.execute(sql`UPDATE locations SET parent_id = id WHERE id = ${loc.id}`);
     },
-    /locations_check/,
+    /locations_parent_not_self_check/,
   ],
   [
     "a CI related to itself",
@@ -85,7 +85,7 @@ const cases: [string, (db: Database) => Promise<unknown>, RegExp][] = [
       const ci = await makeRow(db, cmdbCis);
       await makeRow(db, cmdbRelationships, { fromCiId: ci.id, toCiId: ci.id });
     },
-    /cmdb_relationships_check/,
+    /cmdb_relationships_not_self_check/,
   ],
   [
     "a duplicated relationship",

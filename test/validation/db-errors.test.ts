@@ -136,7 +136,10 @@ describe("toDbError", () => {
   it("23514 on a multi-column CHECK names every column it reads", async () => {
     const e = await failure(t.db.insert(sparePartStock).values({ onHand: 1, reserved: 2 }));
     expect(e).toBeInstanceOf(CheckViolationError);
-    expect(e).toMatchObject({ table: "spare_part_stock", constraint: "spare_part_stock_check" });
+    expect(e).toMatchObject({
+      table: "spare_part_stock",
+      constraint: "spare_part_stock_reserved_within_on_hand_check",
+    });
     expect([...(e as CheckViolationError).columns].sort()).toEqual(["on_hand", "reserved"]);
   });
 

@@ -162,7 +162,7 @@ export const cmdbRelationships = pgTable(
     // Upward impact analysis (what depends on a CI) walks to_ci_id.
     index("idx_cmdb_relationships_to_ci_id").on(t.toCiId),
     // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
-    check("cmdb_relationships_check", sql`${t.fromCiId} <> ${t.toCiId}`),
+    check("cmdb_relationships_not_self_check", sql`${t.fromCiId} <> ${t.toCiId}`),
     // One relationship per (type, from, to); also covers lookups by rel_type_id.
     relationshipsC.unique(t.relTypeId, t.fromCiId, t.toCiId),
   ],

@@ -87,7 +87,7 @@ export const sparePartStock = pgTable(
     stockC.check(t.onHand, sql`${t.onHand} >= 0`),
     stockC.check(t.reserved, sql`${t.reserved} >= 0`),
     // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
-    check("spare_part_stock_check", sql`${t.reserved} <= ${t.onHand}`),
+    check("spare_part_stock_reserved_within_on_hand_check", sql`${t.reserved} <= ${t.onHand}`),
   ],
 );
 

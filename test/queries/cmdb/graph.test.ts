@@ -126,7 +126,7 @@ describe("relationship constraints (the schema's safety net under relateCis)", (
       t.db.insert(cmdbRelationships).values({ relTypeId: dependsOn.id, fromCiId: a, toCiId: a }),
     ).catch((e: unknown) => e);
     expect(self).toBeInstanceOf(CheckViolationError);
-    expect(self).toMatchObject({ constraint: "cmdb_relationships_check" });
+    expect(self).toMatchObject({ constraint: "cmdb_relationships_not_self_check" });
     await relateCis(t.db, { relTypeId: dependsOn.id, fromCiId: a, toCiId: b });
     const twin = await withDbErrors(() =>
       t.db.insert(cmdbRelationships).values({ relTypeId: dependsOn.id, fromCiId: a, toCiId: b }),

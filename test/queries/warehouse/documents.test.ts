@@ -405,7 +405,7 @@ describe("ledger invariant", () => {
       // on_hand -1 also breaks reserved <= on_hand; PostgreSQL names whichever it checks first.
       [{ onHand: -1 }, /^spare_part_stock_(on_hand_)?check$/],
       [{ reserved: -1 }, "spare_part_stock_reserved_check"],
-      [{ reserved: 3 }, "spare_part_stock_check"],
+      [{ reserved: 3 }, "spare_part_stock_reserved_within_on_hand_check"],
     ] as const) {
       const error = await withDbErrors(() => t.db.update(sparePartStock).set(set).where(where)).catch(
         (e: unknown) => e,
