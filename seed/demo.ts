@@ -10,7 +10,7 @@
  * Runs once per database: when demo assets exist it does nothing (reported as skipped).
  */
 import { like, sql } from "drizzle-orm";
-import type { DbOrTx, Transaction } from "../src/db.js";
+import { type DbOrTx, rows, type Transaction } from "../src/db.js";
 import { NetOpsError, parseInput } from "../src/errors.js";
 import { isLocalUrl } from "../src/migrate/server.js";
 import {
@@ -92,10 +92,8 @@ async function assertLocal(db: DbOrTx, options: DemoOptions): Promise<void> {
     }
     return;
   }
-  const result = (await db.execute(sql`SELECT host(inet_server_addr()) AS addr`)) as unknown as
-    | { addr: string | null }[]
-    | { rows: { addr: string | null }[] };
-  const addr = (Array.isArray(result) ? result : result.rows)[0]?.addr ?? null;
+  const [row] = await rows<{ addr: string | null }>(db, sql`SELECT host(inet_server_addr()) AS addr`);
+  const addr = row?.addr ?? null;
   if (addr !== null && addr !== "127.0.0.1" && addr !== "::1") {
     throw new DemoRefusedError(
       "refusing to load demo data into a database on a non-local host; pass --force to override",

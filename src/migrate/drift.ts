@@ -10,12 +10,11 @@
  * Equivalences: uuid_generate_v4() = gen_random_uuid(), `public.` qualification, whitespace.
  */
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { createDb, type Database, type DbOrTx } from "../db.js";
 import { type LiveFunction, type LiveTable, readCatalog, readFunctions } from "./catalog.js";
 import { migrate } from "./runner.js";
-import { quoteIdent, withDatabase } from "./server.js";
+import { createDatabaseSql, dropDatabaseSql, maintenance, withDatabase } from "./server.js";
 
 export interface SchemaSnapshot {
   tables: Map<string, LiveTable>;
@@ -216,23 +215,18 @@ export async function referenceSchema(
     }
   }
   const name = options.scratchName ?? `netops_drift_${randomBytes(4).toString("hex")}`;
-  // CREATE DATABASE from the live connection: needs CREATEDB, not a second set of credentials.
-  const admin = await createDb({ url: target.url, max: 1 });
+  // Created through the live database's own URL: needs CREATEDB, not a second set of credentials.
+  await maintenance(target.url, [createDatabaseSql(name, "template0")]);
   try {
-    await admin.db.execute(sql.raw(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`));
+    const scratch = await createDb({ url: withDatabase(target.url, name), max: 1 });
     try {
-      const scratch = await createDb({ url: withDatabase(target.url, name), max: 1 });
-      try {
-        await migrate(scratch.db, migrateOptions);
-        return await readSchema(scratch.db);
-      } finally {
-        await scratch.close();
-      }
+      await migrate(scratch.db, migrateOptions);
+      return await readSchema(scratch.db);
     } finally {
-      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await scratch.close();
     }
   } finally {
-    await admin.close();
+    await maintenance(target.url, [dropDatabaseSql(name)]);
   }
 }
 

@@ -6,11 +6,17 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import postgres from "postgres";
 import { EMBEDDED_DATA_DIR, MIGRATIONS_FOLDER } from "../config.js";
 import { createDb, type Database, redactUrl } from "../db.js";
 import { migrate } from "./runner.js";
-import { databaseOf, isLocalUrl, quoteIdent, withDatabase } from "./server.js";
+import {
+  createDatabaseSql,
+  databaseOf,
+  dropDatabaseSql,
+  isLocalUrl,
+  maintenance,
+  withDatabase,
+} from "./server.js";
 
 export interface ResetOptions {
   /** Server database to reset; default DATABASE_URL; neither = the embedded PGlite database. */
@@ -80,17 +86,8 @@ export async function resetDatabase(options: ResetOptions = {}): Promise<ResetRe
     assertResettable(url, options.force);
     const name = databaseOf(url);
     target = redactUrl(url);
-    const maintenance = postgres(withDatabase(url, "postgres"), {
-      max: 1,
-      onnotice: () => {},
-      connect_timeout: 10,
-    });
-    try {
-      await maintenance.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      await maintenance.unsafe(`CREATE DATABASE ${quoteIdent(name)}`);
-    } finally {
-      await maintenance.end({ timeout: 5 });
-    }
+    // From the server's `postgres` database: the one being dropped cannot host the connection.
+    await maintenance(withDatabase(url, "postgres"), [dropDatabaseSql(name), createDatabaseSql(name)]);
     log(`dropped and recreated ${target}`);
   } else {
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;

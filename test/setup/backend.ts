@@ -14,10 +14,3 @@ declare module "vitest" {
     backend: TestBackend;
   }
 }
-
-/** The same server URL pointed at another database. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}

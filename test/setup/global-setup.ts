@@ -7,11 +7,12 @@
  * with CREATE DATABASE ... TEMPLATE (tens of milliseconds) and never shares state.
  */
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
+import { sql } from "drizzle-orm";
 import type { TestProject } from "vitest/node";
-import { createDb } from "../../src/db.js";
+import { createDb, rows } from "../../src/db.js";
 import { migrate } from "../../src/migrate/runner.js";
-import { type TestBackend, withDatabase } from "./backend.js";
+import { createDatabaseSql, dropDatabaseSql, maintenance, withDatabase } from "../../src/migrate/server.js";
+import type { TestBackend } from "./backend.js";
 
 const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
 let stop: (() => Promise<void>) | undefined;
@@ -33,12 +34,7 @@ async function startContainer(): Promise<string | undefined> {
 }
 
 async function prepareTemplate(adminUrl: string, template: string): Promise<void> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`CREATE DATABASE "${template}"`);
-  } finally {
-    await admin.end();
-  }
+  await maintenance(adminUrl, [createDatabaseSql(template)]);
   const handle = await createDb({ url: withDatabase(adminUrl, template), max: 1 });
   try {
     await migrate(handle.db);
@@ -48,16 +44,20 @@ async function prepareTemplate(adminUrl: string, template: string): Promise<void
 }
 
 async function dropRunDatabases(adminUrl: string): Promise<void> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = await createDb({ url: adminUrl, max: 1 });
+  let leftovers: { datname: string }[];
   try {
-    const leftovers = await admin<{ datname: string }[]>`
-      SELECT datname FROM pg_database WHERE datname LIKE ${`netops_%${runId}%`}`;
-    for (const { datname } of leftovers) {
-      await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    }
+    leftovers = await rows<{ datname: string }>(
+      admin.db,
+      sql`SELECT datname FROM pg_database WHERE datname LIKE ${`netops_%${runId}%`}`,
+    );
   } finally {
-    await admin.end();
+    await admin.close();
   }
+  await maintenance(
+    adminUrl,
+    leftovers.map((d) => dropDatabaseSql(d.datname)),
+  );
 }
 
 export default async function setup(project: TestProject) {

@@ -3,11 +3,10 @@
  * in-memory PGlite database migrated on the spot.
  */
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
 import { inject } from "vitest";
 import { createDb, type Database, type Driver } from "../../src/db.js";
 import { migrate } from "../../src/migrate/runner.js";
-import { withDatabase } from "../setup/backend.js";
+import { createDatabaseSql, dropDatabaseSql, maintenance, withDatabase } from "../../src/migrate/server.js";
 
 export interface TestDatabase {
   db: Database;
@@ -23,16 +22,11 @@ export const backend = () => inject("backend");
 /** True when tests run against a real server (several connections, advisory locks, CREATE DATABASE). */
 export const onServer = () => backend().kind === "server";
 
-/** Run SQL as the server's admin (CREATE/DROP DATABASE); server backend only. */
-export async function adminSql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+/** CREATE/DROP DATABASE on the test server (server backend only). */
+function onAdmin(statements: string[]): Promise<void> {
   const b = backend();
-  if (b.kind !== "server") throw new Error("adminSql needs a server backend");
-  const admin = postgres(b.adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
+  if (b.kind !== "server") throw new Error("needs a server backend");
+  return maintenance(b.adminUrl, statements);
 }
 
 /** A database name unique to this run, dropped by the global teardown if a test leaves it. */
@@ -45,10 +39,10 @@ export async function createEmptyDatabase(label = "empty"): Promise<{ url: strin
   const b = backend();
   if (b.kind !== "server") throw new Error("createEmptyDatabase needs a server backend");
   const name = scratchName(label);
-  await adminSql((s) => s.unsafe(`CREATE DATABASE "${name}"`));
+  await onAdmin([createDatabaseSql(name)]);
   return {
     url: withDatabase(b.adminUrl, name),
-    drop: () => adminSql((s) => s.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    drop: () => onAdmin([dropDatabaseSql(name)]),
   };
 }
 
@@ -56,7 +50,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const b = backend();
   if (b.kind === "server") {
     const name = scratchName("t");
-    await adminSql((s) => s.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${b.template}"`));
+    await onAdmin([createDatabaseSql(name, b.template)]);
     const url = withDatabase(b.adminUrl, name);
     const handle = await createDb({ url, max: 4 });
     return {
@@ -69,7 +63,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
       close: async () => {
         await handle.close();
-        await adminSql((s) => s.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+        await onAdmin([dropDatabaseSql(name)]);
       },
     };
   }
