@@ -3,10 +3,11 @@
  * query uses them, so each table is queried with all of its relations loaded, and the documented
  * example (assets with model and location) is checked on real rows.
  */
-import { eq } from "drizzle-orm";
+import { eq, One } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assetModels, assets, locations } from "../../src/schema/index.js";
-import { makeRow } from "../support/rows.js";
+import { allTables, makeRow } from "../support/rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
 
 let t: TestDatabase;
@@ -37,6 +38,29 @@ describe("every table's relations load", () => {
     // One side per foreign key (54) plus the reverse sides declared in the relations.ts files.
     expect(relationCount).toBe(100);
   });
+});
+
+it("every foreign key has a one() relation on its table", () => {
+  const schema = Object.values(t.db._.schema ?? {}) as {
+    dbName: string;
+    relations: Record<string, unknown>;
+  }[];
+  const missing: string[] = [];
+  let foreignKeys = 0;
+  for (const table of allTables) {
+    const config = getTableConfig(table);
+    const relations = schema.find((s) => s.dbName === config.name)?.relations ?? {};
+    for (const fk of config.foreignKeys) {
+      foreignKeys++;
+      const column = fk.reference().columns[0]?.name;
+      const covered = Object.values(relations).some(
+        (r) => r instanceof One && r.config?.fields.some((f) => f.name === column),
+      );
+      if (!covered) missing.push(`${config.name}.${column}`);
+    }
+  }
+  expect(foreignKeys).toBe(54);
+  expect(missing).toEqual([]);
 });
 
 it("db.query.assets.findMany({ with: { model: true, location: true } }) returns the parents", async () => {
