@@ -3,15 +3,10 @@
  * migrations followed by this branch's, renumbered (scripts/lib/rebase.ts says how).
  * Exit: 0 done, 1 failed (drizzle/ put back), 2 usage / no base, 7 refused (nothing changed).
  */
+import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { EXIT } from "../src/migrate/exit-codes.js";
-import {
-  RebaseFailedError,
-  RebaseRefusedError,
-  type RebaseResult,
-  RebaseUsageError,
-  rebaseMigrations,
-} from "./lib/rebase.js";
+import type { RebaseResult } from "./lib/rebase.js";
 
 const USAGE = "usage: npm run db:rebase [-- --onto <ref>] [--dry-run]";
 
@@ -74,6 +69,23 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return EXIT.usage;
   }
+  let lib: typeof import("./lib/rebase.js");
+  try {
+    lib = await import("./lib/rebase.js");
+  } catch (error) {
+    // The project's code (the schema) does not even load: typically conflict markers left in it.
+    // (Plain git here: scripts/lib/git.ts loads the same code.)
+    let unmerged = "";
+    try {
+      unmerged = execFileSync("git", ["diff", "--name-only", "--diff-filter=U"], { encoding: "utf8" }).trim();
+    } catch {}
+    console.error(
+      `db:rebase refused: the project's code does not load (${(error as Error).message.split("\n")[0]}).` +
+        (unmerged ? ` Resolve the conflicts in: ${unmerged.split("\n").join(", ")}` : ""),
+    );
+    return EXIT.refused;
+  }
+  const { RebaseFailedError, RebaseRefusedError, RebaseUsageError, rebaseMigrations } = lib;
   try {
     const result = await rebaseMigrations({
       cwd: process.cwd(),

@@ -38,7 +38,6 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { EMBEDDED_DATA_DIR, MIGRATIONS_FOLDER } from "../../src/config.js";
-import { createDb } from "../../src/db.js";
 import { NetOpsError } from "../../src/errors.js";
 import {
   COMPANION_SUFFIXES,
@@ -51,9 +50,7 @@ import {
   snapshotPath,
   tagName,
 } from "../../src/migrate/chain.js";
-import { readHistory } from "../../src/migrate/history.js";
 import { BREAKPOINT, sha256 } from "../../src/migrate/journal.js";
-import { isLocalUrl } from "../../src/migrate/server.js";
 import {
   drizzleKitGenerate,
   type GenerateOutcome,
@@ -320,6 +317,10 @@ async function recordedHashes(
     log("database: no DATABASE_URL and no embedded database here; nothing to check");
     return null;
   }
+  // Imported here: they load the schema code, which must not have to parse for db:rebase to refuse.
+  const { createDb } = await import("../../src/db.js");
+  const { readHistory } = await import("../../src/migrate/history.js");
+  const { isLocalUrl } = await import("../../src/migrate/server.js");
   let handle: Awaited<ReturnType<typeof createDb>>;
   try {
     handle = await createDb(url ? { url, max: 1 } : { dataDir: EMBEDDED_DATA_DIR });

@@ -147,7 +147,6 @@ export function checkChain(folder: string = MIGRATIONS_FOLDER): ChainReport {
     byNumber.set(n, (byNumber.get(n) ?? new Set()).add(tag));
   };
   entries.forEach((e, i) => {
-    noteNumber(e.tag);
     if (e.idx !== i || tagNumber(e.tag) !== numberOf(i)) {
       problem(
         "numbering",
@@ -164,8 +163,8 @@ export function checkChain(folder: string = MIGRATIONS_FOLDER): ChainReport {
       );
     }
   });
-  const migrationSql = top.filter((f) => f.endsWith(".sql") && !companionOf(f));
-  for (const f of migrationSql) noteNumber(f.slice(0, -".sql".length));
+  // Migrations = the .sql files there are (a journal tag without its file is reported below).
+  for (const f of top) if (f.endsWith(".sql") && !companionOf(f)) noteNumber(f.slice(0, -".sql".length));
   for (const [n, tags] of byNumber) {
     if (tags.size > 1) {
       const list = [...tags].sort();
