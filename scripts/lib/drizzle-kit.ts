@@ -7,7 +7,9 @@
  * outcome is read from its output, and only its two success lines count:
  *   "No schema changes, nothing to migrate"          -> nothing
  *   "[✓] Your SQL migration file ➜ drizzle/<tag>.sql" -> written
- * Anything else, and any non-zero exit, is a failure (fail closed).
+ * Anything else, and any non-zero exit, is a failure (fail closed). Upstream: drizzle-orm #3935
+ * (the collision message), #4006 (kit commands exiting 0 on errors; fixed in the 1.0 beta). This is
+ * a tested workaround (test/migrate/chain.test.ts, branches.test.ts), not a patch of drizzle-kit.
  *
  * On a terminal (stdin and stdout both TTYs, not CI) drizzle-kit runs with the terminal so its
  * rename prompts work; its output cannot be read then, so the outcome comes from the journal
