@@ -15,7 +15,7 @@ import { networkInterfaces, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, rows } from "../../src/db.js";
+import { rows } from "../../src/db.js";
 import { checkChain, type Journal, numberOf, snapshotPath } from "../../src/migrate/chain.js";
 import { checkDrift, type ReferenceTarget } from "../../src/migrate/drift.js";
 import { EXIT } from "../../src/migrate/exit-codes.js";
