@@ -8,7 +8,7 @@
  * real database to a drift-free head. Also: the gates fail on the naive resolution and on a
  * rename drizzle-kit cannot ask about; drizzle-kit's own exit-0 behaviour is shown alongside.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
@@ -32,6 +32,14 @@ const TABLES = "src/schema/assets/tables.ts";
 const EXTERNAL_ADDRESS = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+const HAS_SCRIPT = (() => {
+  try {
+    execFileSync("script", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const snap = (i: number) => `meta/${numberOf(i)}_snapshot.json`;
 
 let repo: string;
@@ -238,6 +246,39 @@ describe("the gates", () => {
       git("checkout", "-q", "--", TABLES);
     }
   }, 60_000);
+  // util-linux `script` gives the command a terminal; Enter answers drizzle-kit's prompt (create).
+  it.runIf(HAS_SCRIPT)(
+    "on a terminal, db:generate lets drizzle-kit ask about the rename and reports what it wrote",
+    async () => {
+      git("checkout", "-q", "main");
+      replaceInAssets('notes: text("notes")', 'remarks: text("remarks")');
+      try {
+        const child = spawn(
+          "script",
+          ["-qec", "npm run --silent db:generate -- --name notes_to_remarks", "/dev/null"],
+          {
+            cwd: repo,
+            env: { ...process.env, CI: "", DATABASE_URL: "" },
+            stdio: ["pipe", "pipe", "pipe"],
+          },
+        );
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => {
+          output += d.toString();
+        });
+        const enter = setInterval(() => child.stdin.write("\r"), 1000);
+        const code = await new Promise<number>((ok) => child.on("close", (c) => ok(c ?? -1)));
+        clearInterval(enter);
+        expect(code, output).toBe(0);
+        expect(output).toContain(`db:generate: wrote drizzle/${numberOf(N)}_notes_to_remarks.sql`);
+        expect(tags().at(-1)).toBe(`${numberOf(N)}_notes_to_remarks`);
+      } finally {
+        git("checkout", "-q", "--", ".");
+        git("clean", "-qfd", "--", "drizzle");
+      }
+    },
+    60_000,
+  );
 });
 
 describe("db:rebase", () => {
