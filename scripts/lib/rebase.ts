@@ -448,6 +448,24 @@ export async function rebaseMigrations(options: RebaseOptions): Promise<RebaseRe
     }
   }
   const { plan, notes } = branchMigrations(baseSide, sides);
+  // A .sql file here that is no migration of the base or of any side would be lost: refuse.
+  const known = new Set([
+    ...baseSide.files.filter((f) => f.endsWith(".sql")).map((f) => sha256(baseSide.read(f).toString("utf8"))),
+    ...sides.flatMap((side) =>
+      side.migrations.flatMap((m) => [
+        m.hash,
+        ...[...m.companions.values()].map((b) => sha256(b.toString("utf8"))),
+      ]),
+    ),
+  ]);
+  const unknown = listTree(folder).filter(
+    (f) => f.endsWith(".sql") && !known.has(sha256(readFileSync(join(folder, f), "utf8"))),
+  );
+  if (unknown.length > 0) {
+    throw new RebaseRefusedError(
+      `${unknown.map((f) => `${folderRel}/${f}`).join(", ")} belong(s) to no migration of ${base.ref} or of this branch's commits: commit them (with their journal entry) or remove them first`,
+    );
+  }
   for (const n of notes) log(`note: ${n}`);
   log(
     `base ${base.ref} (${base.sha.slice(0, 10)}): ${baseSide.migrations.length} migrations, last ${baseSide.migrations.at(-1)?.tag ?? "none"}`,

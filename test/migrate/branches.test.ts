@@ -294,6 +294,18 @@ describe("db:rebase", () => {
     expect(noBase.code).toBe(EXIT.usage);
     expect(noBase.stderr).toContain("origin/main does not exist");
 
+    // A migration file no commit knows would be lost by rebuilding drizzle/: refused.
+    expect((await gitStatus("merge", "-q", "a")).code).not.toBe(0);
+    try {
+      writeFileSync(join(folder(), `${numberOf(N + 7)}_stray.sql`), "SELECT 1;");
+      const stray = await npm("db:rebase", ["--onto", "a"]);
+      expect(stray.code).toBe(EXIT.refused);
+      expect(stray.stderr).toContain(`drizzle/${numberOf(N + 7)}_stray.sql belong(s) to no migration`);
+    } finally {
+      rmSync(join(folder(), `${numberOf(N + 7)}_stray.sql`), { force: true });
+      git("merge", "--abort");
+    }
+
     git("checkout", "-q", "-b", "b-conflict");
     replaceInAssets(
       'assetTagRfid: varchar("asset_tag_rfid", { length: 64 })',
