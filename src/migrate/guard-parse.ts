@@ -95,8 +95,8 @@ export function parseSql(text: string): ParsedSql {
   const comments: SqlComment[] = tokens
     .filter((t) => isComment(t.tokenName))
     .map((t) => {
-      const lineStart = bytes.lastIndexOf(0x0a, t.start - 1) + 1;
-      const ownLine = t.start === 0 || slice(lineStart, t.start).trim() === "";
+      const lineStart = t.start === 0 ? 0 : bytes.lastIndexOf(0x0a, t.start - 1) + 1;
+      const ownLine = slice(lineStart, t.start).trim() === "";
       const inside = spans.findIndex((s) => t.start >= s.start && t.end <= s.end);
       const before = spans.findIndex((s) => s.start >= t.end);
       const place = inside >= 0 ? { inside } : before >= 0 ? { before } : ("trailing" as const);
