@@ -103,9 +103,12 @@ async function main(): Promise<number> {
     const count = results.flatMap((r) => r.findings).filter(isBlocking).length;
     console.error(`\nmigrations guard: ${count} blocking finding(s). What to do instead:`);
     for (const rule of failed) console.error(`  ${rule}: ${GUARD_RULES[rule].instead}`);
+    if ([...failed].some((rule) => GUARD_RULES[rule].ackable))
+      console.error(
+        `If the change is intended and safe here, acknowledge that statement and rule on its own line directly before it:\n  ${ACK_SYNTAX}`,
+      );
     console.error(
-      `If the change is intended and safe here, acknowledge that statement and rule on its own line directly before it:\n  ${ACK_SYNTAX}\n` +
-        'Never edit a migration already on main: write a new one. Rules and reasons: README, "Migration guard".',
+      'Never edit a migration already on main: write a new one. Rules and reasons: README, "Migration guard".',
     );
     return 1;
   }
