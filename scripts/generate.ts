@@ -16,7 +16,6 @@ import { resolve } from "node:path";
 import { MIGRATIONS_FOLDER } from "../src/config.js";
 import { checkChain, formatChainProblems } from "../src/migrate/chain.js";
 import { drizzleKitGenerate, pendingSchemaChanges } from "./lib/drizzle-kit.js";
-import { Git, gitRoot } from "./lib/git.js";
 
 const folder = MIGRATIONS_FOLDER.replace(/^\.\//, "");
 
@@ -59,6 +58,7 @@ async function check(): Promise<number> {
     return 1;
   }
   const cwd = process.cwd();
+  const { Git, gitRoot } = await import("./lib/git.js"); // only the check needs git
   if (!gitRoot(cwd)) {
     const message = "migrations:check: not a git checkout, cannot see whether drizzle/ is committed";
     if (ci) {

@@ -17,7 +17,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MIGRATIONS_FOLDER } from "../config.js";
-import { NetOpsError } from "../errors.js";
 
 /** prevId of the first snapshot drizzle-kit writes. */
 export const ORIGIN_ID = "00000000-0000-0000-0000-000000000000";
@@ -85,14 +84,6 @@ export interface ChainReport {
   /** Journal entries (empty when the journal cannot be read). */
   entries: JournalEntry[];
   problems: ChainProblem[];
-}
-
-/** The migration folder does not hold one linear chain (db:generate and migrations:check refuse it). */
-export class MigrationChainError extends NetOpsError {
-  override name = "MigrationChainError";
-  constructor(readonly report: ChainReport) {
-    super("MIGRATION_CHAIN_BROKEN", formatChainProblems(report));
-  }
 }
 
 interface SnapshotIds {
