@@ -471,6 +471,8 @@ describe("db:rebase", () => {
     git("checkout", "-qb", "c");
     addToAssets('notes: text("notes")', 'rackPosition: integer("rack_position"),');
     const g1 = await kitGenerate(["--name", "add_rack_position"]);
+    // Down files (issue 13's `<tag>.down.sql`) travel with their migration.
+    writeFileSync(join(folder(), `${g1}.down.sql`), 'ALTER TABLE "assets" DROP COLUMN "rack_position";\n');
     git("add", "-A");
     git("commit", "-qm", "c: rack_position");
     const c1 = await kitGenerate(["--custom", "--name", "backfill_rack_position"]);
@@ -502,6 +504,10 @@ describe("db:rebase", () => {
         readFileSync(join(folder(), `${to}.sql`)).equals(fileAt("c", `drizzle/${from}.sql`)),
         `${from} -> ${to}`,
       ).toBe(true);
+    expect(
+      readFileSync(join(folder(), `${tags()[N + 1]}.down.sql`)).equals(fileAt("c", `drizzle/${g1}.down.sql`)),
+    ).toBe(true);
+    expect(existsSync(join(folder(), `${g1}.down.sql`))).toBe(false);
     expect(checkChain(folder()).problems).toEqual([]);
     git("commit", "-qm", "merge a into c");
 
