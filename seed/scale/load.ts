@@ -78,10 +78,17 @@ async function assertLoadable(handle: DbHandle, options: ScaleOptions): Promise<
     );
   }
   const url = options.url ?? process.env.DATABASE_URL;
-  if (!options.force && handle.driver === "postgres" && url && !isLocalUrl(url)) {
-    throw new ScaleRefusedError(
-      "refusing to load the scale data set into a database on a non-local host; pass --force to override",
-    );
+  if (!options.force && handle.driver === "postgres") {
+    // Without a URL, the server's own view of its address (NULL over a Unix socket), as seedDemo does.
+    const server = url
+      ? null
+      : (await rows<{ addr: string | null }>(handle.db, sql`SELECT host(inet_server_addr()) AS addr`))[0];
+    const local = url ? isLocalUrl(url) : [null, "127.0.0.1", "::1"].includes(server?.addr ?? null);
+    if (!local) {
+      throw new ScaleRefusedError(
+        "refusing to load the scale data set into a database on a non-local host; pass --force to override",
+      );
+    }
   }
   const [present] = await rows<{ present: boolean }>(
     handle.db,
