@@ -12,7 +12,6 @@ import { EXIT } from "../src/migrate/exit-codes.js";
 import { migrate } from "../src/migrate/runner.js";
 import { DemoRefusedError, seedDemo } from "./demo.js";
 import { seedReference } from "./load-reference.js";
-import { runScaleSeed } from "./scale/command.js";
 import { formatReport, type SeedReport } from "./upsert.js";
 
 type SeedCommand = { help: string; run: (handle: DbHandle, args: string[]) => Promise<number> };
@@ -51,6 +50,8 @@ async function runSeed(handle: DbHandle, args: string[]): Promise<number> {
       console.error("usage error: --scale and --demo are separate data sets; pass one");
       return EXIT.usage;
     }
+    // Loaded on demand: the other commands (migrate above all) do not pay for the scale generator.
+    const { runScaleSeed } = await import("./scale/command.js");
     return runScaleSeed(handle, { factor: values.scale, seed, force: values.force === true });
   }
   try {
