@@ -1,164 +1,186 @@
 /**
- * Impact-analysis latency on a demo-sized CMDB graph (~500 CIs in 5 layers, each CI depending on
- * 1-3 CIs of the next layers, plus a few back edges that make cycles), through impactAnalysis and
- * through the bare recursive SQL (the same text impactAnalysis prepares) on postgres.js.
+ * Impact analysis at depth 4: impactAnalysis (one recursive query that carries each walk's path)
+ * against the best of two bare queries a DBA would write for the same answer, on postgres.js:
+ * - "paths": the same path-carrying recursive CTE, bare (what the package prepares);
+ * - "bfs": a walk deduplicated with UNION over (CI, depth, relationship), so a CI reached by many
+ *   paths is expanded once per incoming edge and depth instead of once per path. A CI's minimal
+ *   depth over walks is its distance, and the rows at that depth come exactly from the CIs one level
+ *   closer, so the lowest relationship id there is the package's tie-break: the same answer.
+ * The baseline of each measure is the faster of the two (p50); answers are compared on the first roots.
  */
-import { sql } from "drizzle-orm";
+import { sql as dsql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { prng } from "../seed/generate.js";
 import { createDb, type Database } from "../src/db.js";
-import { type ImpactDirection, impactAnalysis, impactSql } from "../src/queries/cmdb/index.js";
-import { cmdbCis, cmdbCiTypes, cmdbRelationships, cmdbRelationshipTypes } from "../src/schema/index.js";
-import { fmt, now, summarize } from "./stats.js";
+import { type ImpactDirection, impactAnalysis, impactSql } from "../src/queries/index.js";
+import { latency, type Measure, now, quantile } from "./measure.js";
 
-const LAYERS = [
-  { type: "application", count: 100 },
-  { type: "vm", count: 150 },
-  { type: "host", count: 100 },
-  { type: "network", count: 100 },
-  { type: "facility", count: 50 },
-] as const;
-const REL_CODES = ["depends_on", "runs_on", "hosted_on", "connected_to"] as const;
+export const IMPACT_DEPTH = 4;
 
-export interface DemoGraph {
-  layers: string[][];
-  cis: number;
-  relationships: number;
+const SELECT_REACHED = `
+    SELECT c.id AS ci_id, c.ci_code, c.name, t.code AS type_code, c.status, c.environment,
+           x.depth, x.rel_id, rt.code AS rel_code, x.via_ci_id
+      FROM reached x
+      JOIN cmdb_cis c ON c.id = x.ci_id
+      LEFT JOIN cmdb_ci_types t ON t.id = c.type_id
+      LEFT JOIN cmdb_relationship_types rt ON rt.id = x.rel_type_id
+     ORDER BY x.depth, c.ci_code`;
+
+/** The breadth-first bare query (parameters: root, max depth). */
+export function bfsImpactSql(direction: ImpactDirection): string {
+  const [near, far] = direction === "dependencies" ? ["from_ci_id", "to_ci_id"] : ["to_ci_id", "from_ci_id"];
+  return `
+    WITH RECURSIVE walk(ci_id, depth, rel_id, rel_type_id, via_ci_id) AS (
+      SELECT r.${far}, 1, r.id, r.rel_type_id, r.${near} FROM cmdb_relationships r
+       WHERE r.${near} = $1 AND r.${far} <> $1 AND coalesce(r.status, 'active') = 'active'
+      UNION
+      SELECT r.${far}, w.depth + 1, r.id, r.rel_type_id, r.${near} FROM walk w
+        JOIN cmdb_relationships r ON r.${near} = w.ci_id
+       WHERE w.depth < $2 AND r.${far} <> $1 AND coalesce(r.status, 'active') = 'active'
+    ), reached AS (
+      SELECT DISTINCT ON (ci_id) ci_id, depth, rel_id, rel_type_id, via_ci_id FROM walk ORDER BY ci_id, depth, rel_id
+    )${SELECT_REACHED}`;
 }
 
-export async function buildDemoGraph(db: Database, seed = 42): Promise<DemoGraph> {
-  const random = prng(seed).next;
-  const types = await db
-    .insert(cmdbCiTypes)
-    .values(LAYERS.map((l) => ({ code: `bench_${l.type}`, name: l.type })))
-    .returning();
-  const relTypes = await db
-    .insert(cmdbRelationshipTypes)
-    .values(REL_CODES.map((code) => ({ code: `bench_${code}`, name: code })))
-    .returning();
-  const layers: string[][] = [];
-  for (const [i, l] of LAYERS.entries()) {
-    const rows = await db
-      .insert(cmdbCis)
-      .values(
-        Array.from({ length: l.count }, (_, n) => ({
-          typeId: types[i]!.id,
-          name: `${l.type}-${n}`,
-          ciCode: `BENCH-${l.type.toUpperCase()}-${String(n).padStart(3, "0")}`,
-        })),
+/** The package's own recursive CTE, bare. */
+export function pathsImpactSql(direction: ImpactDirection): string {
+  const q = new PgDialect().sqlToQuery(
+    dsql`${impactSql(direction, dsql.raw("$1::uuid"), dsql.raw("$2::int"))} ORDER BY depth, ci_code`,
+  );
+  return q.sql;
+}
+
+interface BareRow {
+  ci_id: string;
+  depth: number;
+  rel_id: string;
+}
+
+export type BareVariant = "bfs" | "paths";
+
+export async function bareImpact(
+  sql: postgres.Sql,
+  variant: BareVariant,
+  direction: ImpactDirection,
+  root: string,
+  depth = IMPACT_DEPTH,
+) {
+  const text = variant === "bfs" ? bfsImpactSql(direction) : pathsImpactSql(direction);
+  return sql.unsafe<BareRow[]>(text, [root, depth], { prepare: true });
+}
+
+export async function oursImpact(
+  db: Database,
+  direction: ImpactDirection,
+  root: string,
+  depth = IMPACT_DEPTH,
+) {
+  return (await impactAnalysis(db, { ciId: root, direction, maxDepth: depth })).reached;
+}
+
+/** Same CIs at the same depths through the same relationships. */
+export function sameImpact(
+  root: string,
+  ours: Awaited<ReturnType<typeof oursImpact>>,
+  bare: BareRow[],
+): void {
+  const key = (id: string, depth: number, rel: string) => `${id}/${depth}/${rel}`;
+  const a = ours.map((r) => key(r.ciId, r.depth, r.relationshipId)).sort();
+  const b = bare.map((r) => key(r.ci_id, Number(r.depth), r.rel_id)).sort();
+  if (a.join() !== b.join()) {
+    throw new Error(
+      `impact from ${root}: the package reached ${a.length} CIs, the bare query ${b.length}, or they differ`,
+    );
+  }
+}
+
+export interface ImpactRoots {
+  dependencies: string[];
+  dependents: string[];
+  hub: { id: string; inDegree: number };
+}
+
+/** Roots spread over the graph (lowest ids among CIs with edges that way) and the CI with most dependents. */
+export async function impactRoots(sql: postgres.Sql, n: number): Promise<ImpactRoots> {
+  const ends = async (column: "from_ci_id" | "to_ci_id") =>
+    (
+      await sql.unsafe<{ id: string }[]>(
+        `SELECT c.id FROM cmdb_cis c WHERE EXISTS (SELECT 1 FROM cmdb_relationships r WHERE r.${column} = c.id AND coalesce(r.status, 'active') = 'active') ORDER BY c.id LIMIT ${Number(n)}`,
       )
-      .returning({ id: cmdbCis.id });
-    layers.push(rows.map((r) => r.id));
-  }
-  const edges = new Map<string, { relTypeId: string; fromCiId: string; toCiId: string }>();
-  const add = (from: string, to: string) => {
-    if (from === to) return;
-    const relTypeId = relTypes[Math.floor(random() * relTypes.length)]!.id;
-    edges.set(`${from}>${to}`, { relTypeId, fromCiId: from, toCiId: to });
+    ).map((r) => r.id);
+  const [hub] = await sql<{ id: string; n: number }[]>`
+    SELECT to_ci_id AS id, count(*)::int AS n FROM cmdb_relationships
+     WHERE coalesce(status, 'active') = 'active' GROUP BY to_ci_id ORDER BY count(*) DESC, to_ci_id LIMIT 1`;
+  if (!hub) throw new Error("the data set has no relationships");
+  return {
+    dependencies: await ends("from_ci_id"),
+    dependents: await ends("to_ci_id"),
+    hub: { id: hub.id, inDegree: hub.n },
   };
-  const pick = (xs: string[]) => xs[Math.floor(random() * xs.length)]!;
-  for (let i = 0; i < layers.length - 1; i++) {
-    for (const ci of layers[i]!) {
-      const fanOut = 1 + Math.floor(random() * 3);
-      for (let k = 0; k < fanOut; k++) {
-        // Mostly the next layer, sometimes two layers down.
-        const target = i + 2 < layers.length && random() < 0.2 ? layers[i + 2]! : layers[i + 1]!;
-        add(ci, pick(target));
-      }
+}
+
+/** Time the package and both bare variants on each root, rotating which goes first. */
+async function timeImpact(
+  db: Database,
+  sql: postgres.Sql,
+  direction: ImpactDirection,
+  roots: string[],
+  warmup: number,
+): Promise<{ ours: number[]; bfs: number[]; paths: number[]; reached: number }> {
+  let reached = 0;
+  for (const root of roots.slice(0, warmup)) {
+    const a = await oursImpact(db, direction, root);
+    sameImpact(root, a, await bareImpact(sql, "bfs", direction, root));
+    sameImpact(root, a, await bareImpact(sql, "paths", direction, root));
+    reached = a.length;
+  }
+  const t = { ours: [] as number[], bfs: [] as number[], paths: [] as number[] };
+  const sides = ["ours", "bfs", "paths"] as const;
+  const started = now();
+  for (const [i, root] of roots.entries()) {
+    if (i >= 10 && now() - started > 30_000) break;
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(i + k) % sides.length] as (typeof sides)[number];
+      const start = now();
+      if (side === "ours") await oursImpact(db, direction, root);
+      else await bareImpact(sql, side, direction, root);
+      t[side].push(now() - start);
     }
   }
-  // Back edges (about 3% of CIs): cycles the walk must survive.
-  const all = layers.flat();
-  for (let k = 0; k < Math.round(all.length * 0.03); k++) {
-    const low = 2 + Math.floor(random() * (layers.length - 2));
-    add(pick(layers[low]!), pick(layers[Math.floor(random() * low)]!));
-  }
-  const list = [...edges.values()];
-  for (let i = 0; i < list.length; i += 500)
-    await db.insert(cmdbRelationships).values(list.slice(i, i + 500));
-  await db.execute(sql`ANALYZE cmdb_relationships; ANALYZE cmdb_cis`);
-  return { layers, cis: all.length, relationships: list.length };
+  return { ...t, reached };
 }
 
-export interface ImpactBenchResult {
-  direction: ImpactDirection;
-  maxDepth: number;
-  meanReached: number;
-  oursMs: ReturnType<typeof summarize>;
-  rawMs: ReturnType<typeof summarize>;
-}
-
-export interface ImpactCase {
-  label: string;
-  direction: ImpactDirection;
-  roots: string[];
-}
-
-/** Cases on the synthetic graph: applications' dependencies, facilities' dependents. */
-export function demoGraphCases(graph: DemoGraph, samples: number): ImpactCase[] {
-  const pick = (pool: string[]) => Array.from({ length: samples }, (_, i) => pool[(i * 7) % pool.length]!);
-  return [
-    { label: "synthetic graph", direction: "dependencies", roots: pick(graph.layers[0]!) },
-    {
-      label: "synthetic graph",
-      direction: "dependents",
-      roots: pick(graph.layers[graph.layers.length - 1]!),
-    },
-  ];
-}
-
-export async function benchImpact(
-  url: string,
-  cases: ImpactCase[],
-  maxDepth = 5,
-): Promise<ImpactBenchResult[]> {
+/** Dependents and dependencies from `samples` roots each, and a few walks from the hub. */
+export async function benchImpact(url: string, samples: number): Promise<Measure[]> {
   const handle = await createDb({ url, max: 1 });
-  const raw = postgres(url, { max: 1, onnotice: () => {} });
-  const dialect = new PgDialect();
-  const results: ImpactBenchResult[] = [];
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    for (const { label, direction, roots } of cases) {
-      const query = (root: string) =>
-        dialect.sqlToQuery(impactSql(direction, sql`${root}::uuid`, sql`${maxDepth}::int`));
-      // Warm-up: plan caches and prepared statements on both connections.
-      for (const root of roots.slice(0, 5)) {
-        await impactAnalysis(handle.db, { ciId: root, direction, maxDepth });
-        const q = query(root);
-        await raw.unsafe(q.sql, q.params as never[], { prepare: true });
-      }
-      const ours: number[] = [];
-      const bare: number[] = [];
-      let reached = 0;
-      for (const root of roots) {
-        const q = query(root);
-        let t = now();
-        const rows = await raw.unsafe(q.sql, q.params as never[], { prepare: true });
-        bare.push(now() - t);
-        t = now();
-        const r = await impactAnalysis(handle.db, { ciId: root, direction, maxDepth });
-        ours.push(now() - t);
-        if (r.reached.length !== rows.length) throw new Error(`result mismatch for ${root}`);
-        reached += r.reached.length;
-      }
-      const result = {
-        direction,
-        maxDepth,
-        meanReached: reached / roots.length,
-        oursMs: summarize(ours),
-        rawMs: summarize(bare),
-      };
-      console.log(
-        `  ${label}: impact ${direction}, depth ${maxDepth}, ${roots.length} roots, ${fmt(result.meanReached, 1)} CIs reached on average: ` +
-          `ours p50 ${fmt(result.oursMs.p50)} ms / p95 ${fmt(result.oursMs.p95)} ms, ` +
-          `bare SQL p50 ${fmt(result.rawMs.p50)} ms / p95 ${fmt(result.rawMs.p95)} ms, ` +
-          `ours/raw (mean) ${fmt(result.oursMs.mean / result.rawMs.mean)}`,
+    const roots = await impactRoots(sql, samples);
+    const measures: Measure[] = [];
+    const cases: [string, ImpactDirection, string[]][] = [
+      ["impact.dependents.d4", "dependents", roots.dependents],
+      ["impact.dependencies.d4", "dependencies", roots.dependencies],
+      ["impact.hub", "dependents", Array.from({ length: 5 }, () => roots.hub.id)],
+    ];
+    for (const [name, direction, inputs] of cases) {
+      const t = await timeImpact(handle.db, sql, direction, inputs, name === "impact.hub" ? 1 : 3);
+      const bfsWins = quantile(t.bfs, 0.5) <= quantile(t.paths, 0.5);
+      const detail =
+        name === "impact.hub"
+          ? `dependents of the CI with most dependents (${roots.hub.inDegree} direct, ${t.reached} reached); `
+          : "";
+      const other = quantile(bfsWins ? t.paths : t.bfs, 0.5);
+      measures.push(
+        latency(
+          name,
+          t.ours,
+          bfsWins ? t.bfs : t.paths,
+          `${detail}baseline: bare ${bfsWins ? "breadth-first UNION" : "path-carrying"} CTE (the other: ${other.toFixed(2)} ms)`,
+        ),
       );
-      results.push(result);
     }
+    return measures;
   } finally {
-    await raw.end();
-    await handle.close();
+    await Promise.all([handle.close(), sql.end()]);
   }
-  return results;
 }

@@ -1,53 +1,167 @@
 /**
- * `npm run bench`: posting throughput and impact-analysis latency on a scratch database of a real
- * PostgreSQL server, each as a ratio against raw SQL measured in the same run.
+ * `npm run bench -- [--scale <factor>] [--seed <n>] [--reuse] [--json] [--only <group,...>]`
  *
- * Server: BENCH_DATABASE_URL, else DATABASE_URL (a user allowed to CREATE DATABASE). A database
- * netops_bench_<random> is created, migrated, used and dropped; nothing else is touched.
- * Knobs: BENCH_CLIENTS (default 8), BENCH_DOCS (documents per client, default 100),
- * BENCH_DEPTH (impact depth, default 5), BENCH_SAMPLES (impact roots, default 50).
- * Exit codes: 0 done, 1 failure, 2 no server URL.
+ * Loads the production-shaped data set (seed/scale) at `factor` into a scratch database on the bench
+ * server (BENCH_DATABASE_URL, else DATABASE_URL; the user must be allowed to CREATE DATABASE), then
+ * measures every operation against a baseline run in the same process on the same data: hand-written
+ * SQL on postgres.js, pgbench for the hot-row floor, COPY for import, psql for migrate. Prints a table
+ * (p50/p95, ratio) with the machine's fsync rate, or with --json one JSON object on stdout.
+ * --reuse keeps the database (netops_bench_scale_<factor>_s<seed>) and reuses it while its stamp
+ * matches; otherwise it is dropped at the end. Groups: plans (EXPLAIN of the package's reads: which
+ * big-table scans no index serves), reads, impact, posting, writes, migrate.
+ * Exit codes: 0 done, 1 failure, 2 usage / no server URL.
  */
-import { redactUrl } from "../src/db.js";
-import { benchDemoData } from "./demo-data.js";
-import { benchImpact, buildDemoGraph, demoGraphCases } from "./impact.js";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { SCALE_SEED } from "../seed/scale/load.js";
+import { consoleProgress, silentProgress } from "../seed/scale/progress.js";
+import { createDb, redactUrl } from "../src/db.js";
+import { benchImpact } from "./impact.js";
+import { describeMachine } from "./machine.js";
+import type { Measure } from "./measure.js";
+import { benchMigrate } from "./migrate.js";
+import { benchPlans, type PlanFinding } from "./plans.js";
 import { benchPosting } from "./posting.js";
-import { createScratch } from "./scratch.js";
+import { benchReads } from "./reads.js";
+import { type BenchReport, formatTable } from "./report.js";
+import { scaleDatabase } from "./scale-db.js";
+import { benchWrites } from "./writes.js";
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
+const GROUPS = ["plans", "reads", "impact", "posting", "writes", "migrate"] as const;
+type Group = (typeof GROUPS)[number];
 
-async function main(): Promise<number> {
+class UsageError extends Error {}
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scale: { type: "string", default: "0.05" },
+      seed: { type: "string" },
+      json: { type: "boolean", default: false },
+      reuse: { type: "boolean", default: false },
+      only: { type: "string" },
+      samples: { type: "string" },
+      clients: { type: "string", default: "8" },
+      docs: { type: "string", default: "100" },
+    },
+    allowPositionals: false,
+  });
+  const factor = Number(values.scale);
+  if (!Number.isFinite(factor) || factor <= 0)
+    throw new UsageError("--scale takes a positive number (1 = 1,000,000 assets)");
+  const seed = values.seed === undefined ? SCALE_SEED : Number(values.seed);
+  if (!Number.isSafeInteger(seed)) throw new UsageError("--seed takes an integer");
+  const only = values.only ? values.only.split(",").map((g) => g.trim()) : [...GROUPS];
+  const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown group ${unknown.join(", ")} (groups: ${GROUPS.join(", ")})`);
+  const int = (v: string | undefined, fallback: number, name: string) => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a positive integer`);
+    return n;
+  };
+  return {
+    factor,
+    seed,
+    json: values.json === true,
+    reuse: values.reuse === true,
+    groups: new Set(only as Group[]),
+    // Fewer samples on small data sets: there are fewer distinct rows to ask for.
+    samples: int(values.samples, factor >= 0.5 ? 200 : 60, "samples"),
+    clients: int(values.clients, 8, "clients"),
+    docs: int(values.docs, 100, "docs"),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o: ReturnType<typeof options>;
+  try {
+    o = options(argv);
+  } catch (error) {
+    console.error(`usage error: ${(error as Error).message}`);
+    return 2;
+  }
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url) {
     console.error("bench needs a PostgreSQL server: set BENCH_DATABASE_URL (or DATABASE_URL)");
     return 2;
   }
-  console.log(`bench server ${redactUrl(url)}`);
-  const scratch = await createScratch(url);
+  // With --json, stdout carries the JSON object only: progress and logs go to stderr.
+  const log = (line: string) => (o.json ? console.error(line) : console.log(line));
+  log(`bench server ${redactUrl(url)}`);
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  let machine: BenchReport["machine"];
   try {
-    const clients = int("BENCH_CLIENTS", 8);
-    const docsPerClient = int("BENCH_DOCS", 100);
-    console.log("posting throughput (documents/s, higher is better):");
-    await benchPosting(scratch.handle.db, scratch.url, { clients, docsPerClient });
-    const depth = int("BENCH_DEPTH", 5);
-    const samples = int("BENCH_SAMPLES", 50);
-    // The demo data set first, so its counts and roots are its own.
-    await benchDemoData(scratch, depth, samples);
-    const graph = await buildDemoGraph(scratch.handle.db);
-    console.log(
-      `impact analysis latency (synthetic graph: ${graph.cis} CIs, ${graph.relationships} relationships):`,
+    machine = await describeMachine(admin);
+  } finally {
+    await admin.end();
+  }
+  const db = await scaleDatabase(url, {
+    factor: o.factor,
+    seed: o.seed,
+    reuse: o.reuse,
+    progress: o.json ? silentProgress : consoleProgress(),
+    log,
+  });
+  try {
+    const measures: Measure[] = [];
+    let plans: PlanFinding[] | undefined;
+    if (o.groups.has("plans")) {
+      log("planning the package's reads (EXPLAIN)...");
+      plans = await benchPlans(db.url);
+    }
+    const step = async (group: Group, run: () => Promise<Measure[] | Measure>) => {
+      if (!o.groups.has(group)) return;
+      log(`measuring ${group}...`);
+      const got = await run();
+      measures.push(...(Array.isArray(got) ? got : [got]));
+    };
+    await step("reads", () => benchReads(db.url, o.samples));
+    await step("impact", () => benchImpact(db.url, Math.min(o.samples, 100)));
+    await step("posting", async () => {
+      const handle = await createDb({ url: db.url, max: 2 });
+      try {
+        return await benchPosting(handle.db, db.url, { clients: o.clients, docsPerClient: o.docs });
+      } finally {
+        await handle.close();
+      }
+    });
+    await step("writes", () =>
+      benchWrites(db.url, { perWorker: o.factor >= 0.5 ? 300 : 100, importRows: 20_000 }),
     );
-    await benchImpact(scratch.url, demoGraphCases(graph, samples), depth);
+    await step("migrate", () => benchMigrate(url));
+    const counts = postgres(db.url, { max: 1, onnotice: () => {} });
+    let rows: Record<string, number> = {};
+    try {
+      const [c] = await counts<{ assets: number; cmdb_cis: number; cmdb_relationships: number }[]>`
+        SELECT (SELECT count(*)::int FROM assets) AS assets, (SELECT count(*)::int FROM cmdb_cis) AS cmdb_cis,
+               (SELECT count(*)::int FROM cmdb_relationships) AS cmdb_relationships`;
+      rows = { ...c };
+    } finally {
+      await counts.end();
+    }
+    const report: BenchReport = {
+      machine,
+      scale: {
+        factor: o.factor,
+        seed: o.seed,
+        database: db.name,
+        reused: db.reused,
+        loadSeconds: db.loadSeconds,
+        rows,
+      },
+      measures,
+      ...(plans ? { plans } : {}),
+    };
+    console.log(o.json ? JSON.stringify(report) : formatTable(report));
     return 0;
   } finally {
-    await scratch.drop();
+    await db.release();
   }
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

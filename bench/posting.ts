@@ -3,7 +3,16 @@
  * drafts, through postStockDocument and through the equivalent hand-written SQL on postgres.js
  * (same statements: lock document, read lines, lock stock row, check, update stock, insert
  * movement, mark posted). Two shapes: every client on one hot stock row, or each on its own part.
+ * Plus the floor of the hot shape: a one-statement hot-row transaction (update the stock row,
+ * insert the movement) run by pgbench with the same number of clients.
+ * Everything it creates is named BENCH-/BP-/BD- and deleted afterwards (the ledger stays balanced).
  */
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql as dsql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDb, type Database } from "../src/db.js";
 import { postStockDocument } from "../src/queries/warehouse/index.js";
@@ -14,7 +23,7 @@ import {
   stockDocuments,
   warehouses,
 } from "../src/schema/index.js";
-import { fmt, now } from "./stats.js";
+import { type Measure, now, throughput } from "./measure.js";
 
 export interface PostingOptions {
   clients: number;
@@ -126,16 +135,12 @@ async function run(
   }
 }
 
-export interface PostingResult {
-  shape: string;
-  ours: number;
-  raw: number;
-}
-
-export async function benchPosting(db: Database, url: string, o: PostingOptions): Promise<PostingResult[]> {
-  const results: PostingResult[] = [];
+export async function benchPosting(db: Database, url: string, o: PostingOptions): Promise<Measure[]> {
+  await cleanUp(db); // leftovers of an interrupted run
+  const measures: Measure[] = [];
+  let hotOurs = 0;
   for (const hot of [true, false]) {
-    const shape = hot ? "one hot stock row" : "one part per client";
+    const shape = hot ? "hot" : "spread";
     // Alternate raw / ours twice and keep the best of each, so neither side gets only a cold cache.
     let ours = { docsPerSecond: 0, clientCpuMsPerDoc: 0 };
     let raw = { docsPerSecond: 0, clientCpuMsPerDoc: 0 };
@@ -149,12 +154,133 @@ export async function benchPosting(db: Database, url: string, o: PostingOptions)
         }),
       );
     }
-    console.log(
-      `  posting, ${o.clients} clients x ${o.docsPerClient} docs, ${shape}: ours ${fmt(ours.docsPerSecond, 0)} docs/s, ` +
-        `raw SQL ${fmt(raw.docsPerSecond, 0)} docs/s, ours/raw ${fmt(ours.docsPerSecond / raw.docsPerSecond)} ` +
-        `(client CPU per doc: ours ${fmt(ours.clientCpuMsPerDoc)} ms, raw ${fmt(raw.clientCpuMsPerDoc)} ms)`,
+    const what = `${o.clients} clients x ${o.docsPerClient} one-line issues, ${hot ? "all on one stock row" : "one part per client"}`;
+    measures.push(
+      throughput(
+        `posting.${shape}`,
+        "docs/s",
+        ours.docsPerSecond,
+        raw.docsPerSecond,
+        `${what}; baseline: the same statements on postgres.js`,
+      ),
     );
-    results.push({ shape, ours: ours.docsPerSecond, raw: raw.docsPerSecond });
+    measures.push(
+      throughput(
+        `posting.${shape}.client_cpu`,
+        "ms/doc",
+        ours.clientCpuMsPerDoc,
+        raw.clientCpuMsPerDoc,
+        "client CPU per document",
+      ),
+    );
+    if (hot) hotOurs = ours.docsPerSecond;
   }
-  return results;
+  const floor = await singleStatementHotRow(db, url, o.clients);
+  measures.push(
+    throughput("posting.hot.single_statement", "docs/s", hotOurs, floor.tps, `baseline: ${floor.how}`),
+  );
+  await cleanUp(db);
+  return measures;
+}
+
+const PGBENCH = process.env.PGBENCH ?? "/usr/lib/postgresql/15/bin/pgbench";
+const HOT_ROW_STATEMENT = `WITH s AS (UPDATE spare_part_stock SET on_hand = on_hand - 1, updated_at = now()
+  WHERE warehouse_id = :w AND part_id = :p RETURNING warehouse_id, part_id)
+INSERT INTO spare_part_movements (warehouse_id, part_id, movement_type, qty, ref_type)
+SELECT warehouse_id, part_id, 'out', 1, 'bench' FROM s;`;
+
+/**
+ * The one-statement hot-row transaction, run by pgbench (prepared, `clients` connections, 5 s):
+ * the most a hot row can take here. Without pgbench, the same statement from postgres.js clients.
+ */
+async function singleStatementHotRow(
+  db: Database,
+  url: string,
+  clients: number,
+): Promise<{ tps: number; how: string }> {
+  const tag = `${Date.now().toString(36)}hot`;
+  const [wh] = await db
+    .insert(warehouses)
+    .values({ code: `BENCH-${tag}`, name: "bench" })
+    .returning();
+  const [part] = await db
+    .insert(spareParts)
+    .values({ partCode: `BP-${tag}`, name: "bench hot part" })
+    .returning();
+  const stock = 1_000_000_000;
+  await db
+    .insert(sparePartStock)
+    .values({ warehouseId: wh!.id, partId: part!.id, onHand: stock, reserved: 0 });
+  // The opening movement keeps the ledger balanced while pgbench takes stock out.
+  await db.execute(dsql`INSERT INTO spare_part_movements (warehouse_id, part_id, movement_type, qty, ref_type)
+                        VALUES (${wh!.id}, ${part!.id}, 'in', ${stock}, 'bench')`);
+  const dir = mkdtempSync(join(tmpdir(), "netops-pgbench-"));
+  try {
+    const script = join(dir, "hot-row.sql");
+    writeFileSync(script, `${HOT_ROW_STATEMENT.replaceAll("\n", " ")}\n`);
+    const args = [
+      "-n",
+      "-M",
+      "prepared",
+      "-c",
+      String(clients),
+      "-j",
+      "2",
+      "-T",
+      "5",
+      "-f",
+      script,
+      "-D",
+      `w=${wh!.id}`,
+      "-D",
+      `p=${part!.id}`,
+      url,
+    ];
+    const out = await new Promise<string | null>((resolve) => {
+      const child = spawn(PGBENCH, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      child.stdout.on("data", (c: Buffer) => {
+        text += c.toString();
+      });
+      child.on("close", (code) => resolve(code === 0 ? text : null));
+      child.on("error", () => resolve(null));
+    });
+    const tps = out ? /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] : undefined;
+    if (tps)
+      return {
+        tps: Number(tps),
+        how: `pgbench -M prepared -c ${clients} -T 5, one statement: update the stock row, insert the movement`,
+      };
+    // No pgbench binary: the same statement from postgres.js, one connection per client.
+    const text = HOT_ROW_STATEMENT.replace(":w", "$1").replace(":p", "$2");
+    const conns = Array.from({ length: clients }, () => postgres(url, { max: 1, onnotice: () => {} }));
+    try {
+      const end = now() + 5000;
+      let n = 0;
+      const start = now();
+      await Promise.all(
+        conns.map(async (c) => {
+          while (now() < end) {
+            await c.unsafe(text, [wh!.id, part!.id], { prepare: true });
+            n += 1;
+          }
+        }),
+      );
+      return {
+        tps: n / ((now() - start) / 1000),
+        how: `the same one-statement transaction from ${clients} postgres.js clients (pgbench not found)`,
+      };
+    } finally {
+      await Promise.all(conns.map((c) => c.end()));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Delete what the posting bench created: its documents, warehouses (stock and movements cascade), parts. */
+async function cleanUp(db: Database): Promise<void> {
+  await db.execute(dsql`DELETE FROM stock_documents WHERE code LIKE 'BD-%'`);
+  await db.execute(dsql`DELETE FROM warehouses WHERE code LIKE 'BENCH-%'`);
+  await db.execute(dsql`DELETE FROM spare_parts WHERE part_code LIKE 'BP-%'`);
 }

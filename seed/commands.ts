@@ -1,6 +1,7 @@
 /**
  * CLI commands of the seeds (registered in src/cli.ts):
  *   seed [--demo] [--force] [--seed <n>]   reference data (always), then the demo data set
+ *   seed --scale <factor> [--seed <n>] [--force]   the production-shaped data set (seed/scale/)
  *   setup                                   migrate, then the reference data (`npm run db:setup`)
  * Exit codes follow src/migrate/exit-codes.ts: 0 ok, 1 error, 2 usage, 7 refused (demo on a non-local host).
  */
@@ -22,12 +23,18 @@ function printReport(title: string, report: SeedReport): void {
   for (const line of formatReport(report)) console.log(`  ${line}`);
 }
 
-async function runSeed({ db, target }: DbHandle, args: string[]): Promise<number> {
-  let values: { demo?: boolean; force?: boolean; seed?: string };
+async function runSeed(handle: DbHandle, args: string[]): Promise<number> {
+  const { db, target } = handle;
+  let values: { demo?: boolean; force?: boolean; seed?: string; scale?: string };
   try {
     values = parseArgs({
       args,
-      options: { demo: { type: "boolean" }, force: { type: "boolean" }, seed: { type: "string" } },
+      options: {
+        demo: { type: "boolean" },
+        force: { type: "boolean" },
+        seed: { type: "string" },
+        scale: { type: "string" },
+      },
       allowPositionals: false,
     }).values;
   } catch (error) {
@@ -37,6 +44,15 @@ async function runSeed({ db, target }: DbHandle, args: string[]): Promise<number
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
     console.error("usage error: --seed takes an integer");
     return EXIT.usage;
+  }
+  if (values.scale !== undefined) {
+    if (values.demo) {
+      console.error("usage error: --scale and --demo are separate data sets; pass one");
+      return EXIT.usage;
+    }
+    // Loaded on demand: the other commands (migrate above all) do not pay for the scale generator.
+    const { runScaleSeed } = await import("./scale/command.js");
+    return runScaleSeed(handle, { factor: values.scale, seed, force: values.force === true });
   }
   try {
     if (!values.demo) {
@@ -70,7 +86,7 @@ async function runSeed({ db, target }: DbHandle, args: string[]): Promise<number
 
 export const seedCommands: Record<string, SeedCommand> = {
   seed: {
-    help: "load the reference data idempotently; --demo adds the demo data set (local hosts; --force, --seed <n>)",
+    help: "load the reference data idempotently; --demo adds the demo data set, --scale <factor> the production-shaped one (local hosts; --force, --seed <n>)",
     run: async (handle, args) => {
       try {
         return await runSeed(handle, args);

@@ -1,9 +1,18 @@
 /**
  * Seeding: `seedReference(db)` loads the reference data (seed/reference.ts) idempotently in one
  * transaction and reports inserted/updated/unchanged rows per table; `seedDemo(db)` adds the
- * deterministic demo data set (seed/demo.ts). `npm run db:seed [-- --demo [--force] [--seed N]]`.
+ * deterministic demo data set (seed/demo.ts); `seedScale(handle, { factor })` the production-shaped one
+ * (seed/scale/). `npm run db:seed [-- --demo [--force] [--seed N] | --scale <factor>]`.
  */
 export { DEMO_SEED, type DemoOptions, DemoRefusedError, type DemoReport, seedDemo } from "./demo.js";
 export { SEED_LOCK_KEY, type SeedReferenceOptions, seedReference } from "./load-reference.js";
 export { type ReferenceData, referenceData } from "./reference.js";
+export {
+  SCALE_SEED,
+  ScaleLoadError,
+  type ScaleOptions,
+  ScaleRefusedError,
+  type ScaleReport,
+  seedScale,
+} from "./scale/load.js";
 export { formatReport, type SeedReport, type TableCounts } from "./upsert.js";
