@@ -10,6 +10,7 @@ import { EXIT } from "./exit-codes.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "./reset.js";
 import { ModifiedMigrationError, migrate } from "./runner.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
+import { supersededNote } from "./superseded.js";
 
 export type MigrationCommand =
   | { help: string; run: (handle: DbHandle, args: string[]) => Promise<number> }
@@ -64,6 +65,10 @@ export const migrationCommands: Record<string, MigrationCommand> = {
       } catch (error) {
         if (!(error instanceof ModifiedMigrationError)) throw error;
         console.error(`error: ${error.message}`);
+        for (const m of error.modified) {
+          const note = supersededNote(m.tag, m.recordedHash);
+          if (note) console.error(`${m.tag}: ${note}`);
+        }
         return EXIT.modified;
       }
       return EXIT.ok;
