@@ -239,8 +239,10 @@ export interface RawSequence {
 export interface RawFunction {
   schema: string;
   name: string;
-  /** pg_get_function_identity_arguments(): the part of the signature that identifies it. */
+  /** pg_get_function_identity_arguments(), as shown (with argument names). */
   identity: string;
+  /** The argument types that identify it (oidvectortypes(proargtypes)): names do not. */
+  argumentTypes: string;
   /** prokind: f function, p procedure, a aggregate, w window. */
   kind: string;
   returns: string | null;
@@ -548,7 +550,8 @@ export async function readRawCatalog(db: DbOrTx): Promise<RawCatalog> {
   const functions = await rows<RawFunction>(
     db,
     sql`SELECT n.nspname::text AS schema, p.proname::text AS name,
-               pg_get_function_identity_arguments(p.oid) AS identity, p.prokind::text AS kind,
+               pg_get_function_identity_arguments(p.oid) AS identity,
+               oidvectortypes(p.proargtypes) AS "argumentTypes", p.prokind::text AS kind,
                CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns,
                pg_get_function_arguments(p.oid) AS arguments, l.lanname::text AS language,
                p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS "securityDefiner",
@@ -563,6 +566,9 @@ export async function readRawCatalog(db: DbOrTx): Promise<RawCatalog> {
           JOIN pg_namespace n ON n.oid = p.pronamespace
           JOIN pg_language l ON l.oid = p.prolang
          WHERE ${inSchemas(sql`n.nspname`)} AND ${notExtensionMember("pg_proc", sql`p.oid`)}
+           -- A range type's constructor functions are part of the type (pg_depend deptype 'i').
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                              AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')
          ORDER BY 1, 2, 3`,
   );
 

@@ -386,7 +386,7 @@ export function buildSnapshot(raw: RawCatalog): SchemaSnapshot {
       null,
       `${f.name}(${f.identity})`,
       functionProperties(f, ctx),
-      `${f.name}(${normalizeSql(f.identity, ctx)})`,
+      `${f.name}(${normalizeSql(f.argumentTypes, ctx)})`,
     );
   }
   for (const t of raw.types) add("type", t.schema, null, t.name, typeProperties(t, ctx));

@@ -8,12 +8,10 @@ import { sql, TransactionRollbackError } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db.js";
 import { compareSchemas, type DriftReport, readSchema, referenceSchema } from "../../src/migrate/drift.js";
-import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import type { SchemaSnapshot } from "../../src/migrate/schema-objects.js";
 import { createTestDatabase, onServer, scratchName, type TestDatabase } from "../support/test-db.js";
-import { CORPUS_MIGRATION, label, matches, SCENARIOS, type Scenario } from "./drift-corpus.js";
-import { committedMigration, writeMigrationsFolder } from "./support.js";
+import { corpusFolder, label, matches, SCENARIOS, type Scenario } from "./drift-corpus.js";
 
 /** Identical databases (clones of one), so scenarios run two at a time. */
 const LANES = 2;
@@ -21,16 +19,6 @@ let live: TestDatabase | undefined;
 const lanes: Database[] = [];
 const closers: (() => Promise<void>)[] = [];
 let reference: SchemaSnapshot;
-
-/** The committed migrations plus the corpus objects. */
-export function corpusFolder(): string {
-  const committed = readJournal().map((_, i) => committedMigration(i));
-  const last = committed.at(-1)?.when ?? 0;
-  return writeMigrationsFolder([
-    ...committed,
-    { tag: "9000_drift_corpus", when: last + 1000, sql: CORPUS_MIGRATION },
-  ]);
-}
 
 async function withLane<T>(work: (db: Database) => Promise<T>): Promise<T> {
   while (lanes.length === 0) await new Promise((r) => setTimeout(r, 5));

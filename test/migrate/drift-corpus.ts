@@ -12,6 +12,8 @@
  * scripts/drift-catch-rates.ts (the same scenarios judged by @pgkit/migra and by pg_dump).
  */
 import type { DriftChange, DriftItem } from "../../src/migrate/drift.js";
+import { readJournal } from "../../src/migrate/journal.js";
+import { committedMigration, writeMigrationsFolder } from "./support.js";
 
 export const CORPUS_MIGRATION = `
 CREATE EXTENSION IF NOT EXISTS citext;
@@ -83,7 +85,26 @@ CREATE UNIQUE INDEX corpus_item_totals_mood ON corpus_item_totals (mood);
 CREATE TABLE corpus_events (at date NOT NULL, what text) PARTITION BY RANGE (at);
 --> statement-breakpoint
 CREATE TABLE corpus_events_2024 PARTITION OF corpus_events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+--> statement-breakpoint
+CREATE RULE corpus_items_keep AS ON DELETE TO corpus_items WHERE OLD.price > 1000 DO INSTEAD NOTHING;
+--> statement-breakpoint
+CREATE DOMAIN corpus_code AS varchar(20) COLLATE "C";
+--> statement-breakpoint
+CREATE TYPE corpus_span AS RANGE (subtype = integer);
+--> statement-breakpoint
+CREATE FUNCTION corpus_util.series(n integer) RETURNS SETOF integer LANGUAGE sql ROWS 10
+  AS $$ SELECT generate_series(1, n) $$;
 `;
+
+/** A migrations folder: the committed migrations plus CORPUS_MIGRATION. */
+export function corpusFolder(): string {
+  const committed = readJournal().map((_, i) => committedMigration(i));
+  const last = committed.at(-1)?.when ?? 0;
+  return writeMigrationsFolder([
+    ...committed,
+    { tag: "9000_drift_corpus", when: last + 1000, sql: CORPUS_MIGRATION },
+  ]);
+}
 
 export interface Expected {
   change: DriftChange;
@@ -209,6 +230,20 @@ export const SCENARIOS: Scenario[] = [
     catalog: "pg_class.relpartbound / pg_inherits",
     sql: "ALTER TABLE corpus_events DETACH PARTITION corpus_events_2024",
     expect: [changed("table", "corpus_events_2024", "partition of")],
+  },
+  {
+    name: "partition key",
+    catalog: "pg_partitioned_table.partattrs",
+    sql: "DROP TABLE corpus_events; CREATE TABLE corpus_events (at date NOT NULL, what text) PARTITION BY LIST (what); CREATE TABLE corpus_events_2024 PARTITION OF corpus_events FOR VALUES IN ('2024')",
+    expect: [changed("table", "corpus_events", "partition key")],
+    sideEffects: [changed("table", "corpus_events_2024", "partition of")],
+  },
+  {
+    name: "table inherits from another",
+    catalog: "pg_inherits",
+    sql: "CREATE TABLE rogue_parent (action varchar(100)); ALTER TABLE audit_logs INHERIT rogue_parent",
+    expect: [changed("table", "audit_logs", "inherits")],
+    sideEffects: [unexpected("table", "rogue_parent")],
   },
   {
     name: "owner of a table the migrations never assign (not compared)",
@@ -436,6 +471,18 @@ export const SCENARIOS: Scenario[] = [
     expect: [changed("constraint", "corpus_items.corpus_items_note_check", "no inherit")],
   },
   {
+    name: "constraint of another type under the same name",
+    catalog: "pg_constraint.contype",
+    sql: "ALTER TABLE assets DROP CONSTRAINT assets_asset_code_key, ADD CONSTRAINT assets_asset_code_key CHECK (asset_code <> '')",
+    expect: [changed("constraint", "assets.assets_asset_code_key", "type")],
+    sideEffects: [
+      changed("constraint", "assets.assets_asset_code_key", "definition"),
+      // PostgreSQL marks keys NO INHERIT, checks not.
+      changed("constraint", "assets.assets_asset_code_key", "no inherit"),
+      missing("index", "assets.assets_asset_code_key"),
+    ],
+  },
+  {
     name: "constraint comment",
     catalog: "pg_description",
     sql: "COMMENT ON CONSTRAINT assets_status_check ON assets IS 'lifecycle'",
@@ -643,6 +690,31 @@ export const SCENARIOS: Scenario[] = [
     expect: [changed("trigger", "corpus_items.corpus_items_touch", "events")],
   },
   {
+    name: "constraint trigger, deferrable",
+    catalog: "pg_trigger.tgconstraint / tgdeferrable / tginitdeferred",
+    sql: recreateTrigger(
+      "AFTER UPDATE ON assets DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION set_updated_at()",
+    ).replace("CREATE TRIGGER", "CREATE CONSTRAINT TRIGGER"),
+    expect: [
+      changed("trigger", "assets.assets_set_updated_at", "constraint trigger"),
+      changed("trigger", "assets.assets_set_updated_at", "deferrable"),
+      changed("trigger", "assets.assets_set_updated_at", "initially deferred"),
+    ],
+    sideEffects: [changed("trigger", "assets.assets_set_updated_at", "timing")],
+  },
+  {
+    name: "trigger transition table",
+    catalog: "pg_trigger.tgnewtable",
+    sql: recreateTrigger(
+      "AFTER UPDATE ON assets REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION set_updated_at()",
+    ),
+    expect: [changed("trigger", "assets.assets_set_updated_at", "transition tables")],
+    sideEffects: [
+      changed("trigger", "assets.assets_set_updated_at", "timing"),
+      changed("trigger", "assets.assets_set_updated_at", "level"),
+    ],
+  },
+  {
     name: "trigger dropped",
     catalog: "pg_trigger",
     sql: "DROP TRIGGER assets_set_updated_at ON assets",
@@ -703,6 +775,12 @@ export const SCENARIOS: Scenario[] = [
     catalog: "pg_policy",
     sql: "CREATE POLICY rogue_all ON vendors USING (true)",
     expect: [unexpected("policy", "vendors.rogue_all")],
+  },
+  {
+    name: "policy comment",
+    catalog: "pg_description",
+    sql: "COMMENT ON POLICY corpus_items_write ON corpus_items IS 'writers'",
+    expect: [changed("policy", "corpus_items.corpus_items_write", "comment")],
   },
 
   // --- functions (pg_proc) -------------------------------------------------------------------
@@ -775,6 +853,39 @@ $$`,
     expect: [changed("function", "corpus_util.slugify(value text)", "returns")],
   },
   {
+    name: "function argument renamed",
+    catalog: "pg_proc.proargnames",
+    sql: "DROP FUNCTION corpus_util.series(integer); CREATE FUNCTION corpus_util.series(how_many integer) RETURNS SETOF integer LANGUAGE sql ROWS 10 AS $$ SELECT generate_series(1, how_many) $$",
+    expect: [changed("function", "corpus_util.series(n integer)", "arguments")],
+    sideEffects: [changed("function", "corpus_util.series(n integer)", "body")],
+  },
+  {
+    name: "function argument default",
+    catalog: "pg_proc.proargdefaults",
+    sql: "DROP FUNCTION corpus_util.slugify(text); CREATE FUNCTION corpus_util.slugify(value text DEFAULT 'x') RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT lower(regexp_replace(value, '[^a-z0-9]+', '-', 'gi')) $$",
+    expect: [changed("function", "corpus_util.slugify(value text)", "arguments")],
+  },
+  {
+    name: "function made a procedure",
+    catalog: "pg_proc.prokind",
+    sql: "DROP FUNCTION corpus_util.slugify(text); CREATE PROCEDURE corpus_util.slugify(value text) LANGUAGE sql AS $$ SELECT lower(value) $$",
+    expect: [changed("function", "corpus_util.slugify(value text)", "kind")],
+    sideEffects: [
+      changed("function", "corpus_util.slugify(value text)", "returns"),
+      // A procedure's arguments print with their mode: IN value text.
+      changed("function", "corpus_util.slugify(value text)", "arguments"),
+      changed("function", "corpus_util.slugify(value text)", "body"),
+      changed("function", "corpus_util.slugify(value text)", "volatility"),
+      changed("function", "corpus_util.slugify(value text)", "strict"),
+    ],
+  },
+  {
+    name: "function ROWS estimate",
+    catalog: "pg_proc.prorows",
+    sql: "ALTER FUNCTION corpus_util.series(integer) ROWS 100",
+    expect: [changed("function", "corpus_util.series(n integer)", "rows")],
+  },
+  {
     name: "function privilege",
     catalog: "pg_proc.proacl",
     sql: "GRANT EXECUTE ON FUNCTION corpus_touch() TO PUBLIC",
@@ -825,6 +936,12 @@ $$`,
     expect: [changed("view", "corpus_item_labels", "storage parameters")],
   },
   {
+    name: "view privilege",
+    catalog: "pg_class.relacl (view)",
+    sql: "GRANT SELECT ON corpus_item_labels TO PUBLIC",
+    expect: [changed("view", "corpus_item_labels", "privileges")],
+  },
+  {
     name: "view dropped",
     catalog: "pg_class (relkind v)",
     sql: "DROP VIEW corpus_item_labels",
@@ -847,6 +964,18 @@ $$`,
     catalog: "pg_rewrite",
     sql: "CREATE RULE rogue_keep AS ON DELETE TO vendors DO INSTEAD NOTHING",
     expect: [unexpected("rule", "vendors.rogue_keep")],
+  },
+  {
+    name: "rule definition",
+    catalog: "pg_rewrite.ev_qual / ev_action",
+    sql: "CREATE OR REPLACE RULE corpus_items_keep AS ON DELETE TO corpus_items WHERE OLD.price > 10 DO INSTEAD NOTHING",
+    expect: [changed("rule", "corpus_items.corpus_items_keep", "definition")],
+  },
+  {
+    name: "rule disabled",
+    catalog: "pg_rewrite.ev_enabled",
+    sql: "ALTER TABLE corpus_items DISABLE RULE corpus_items_keep",
+    expect: [changed("rule", "corpus_items.corpus_items_keep", "enabled")],
   },
 
   // --- sequences (pg_sequence, pg_depend) ----------------------------------------------------
@@ -985,6 +1114,24 @@ $$`,
     catalog: "pg_type.typdefaultbin",
     sql: "ALTER DOMAIN corpus_percent SET DEFAULT 1",
     expect: [changed("type", "corpus_percent", "default")],
+  },
+  {
+    name: "domain base type",
+    catalog: "pg_type.typbasetype / typtypmod",
+    sql: `DROP DOMAIN corpus_code; CREATE DOMAIN corpus_code AS varchar(30) COLLATE "C"`,
+    expect: [changed("type", "corpus_code", "base type")],
+  },
+  {
+    name: "domain collation",
+    catalog: "pg_type.typcollation",
+    sql: "DROP DOMAIN corpus_code; CREATE DOMAIN corpus_code AS varchar(20)",
+    expect: [changed("type", "corpus_code", "collation")],
+  },
+  {
+    name: "range subtype",
+    catalog: "pg_range.rngsubtype",
+    sql: "DROP TYPE corpus_span; CREATE TYPE corpus_span AS RANGE (subtype = bigint)",
+    expect: [changed("type", "corpus_span", "range subtype")],
   },
   {
     name: "composite type attribute added",
