@@ -1,89 +1,114 @@
 /**
- * CI destructive-change guard: `npm run migrations:guard` (tsx scripts/migrations-guard.ts [folder]).
+ * CI migration guard: `npm run migrations:guard [folder]` (default ./drizzle).
  *
- * Which migrations are "not yet on main": every journal entry whose file does not exist at the base
- * ref. The base ref is
- *   1. $GUARD_BASE when set (any commit-ish: a branch, origin/main, a SHA); it must resolve;
- *   2. else origin/main when that ref exists (a CI clone, a developer's checkout);
- *   3. else the merge-base of HEAD and the local `main` branch when it exists;
- *   4. else HEAD (a bare clone of main with no remote: only uncommitted migrations are new).
- * On a clean checkout of main every committed migration is on the base, so the guard passes.
- * New migrations are checked by src/migrate/guard.ts; migrations already on the base must be
- * unchanged. Exit 0 = pass, 1 = blocking findings, 2 = cannot run (not a git checkout, bad base).
+ * Checks every migration that is not on the base branch (src/migrate/guard-base.ts) with the rules
+ * of src/migrate/guard-rules.ts, and that the ones on the base are unchanged. Fails closed: with no
+ * base to compare with it exits 2 under CI=true; on a laptop it warns and checks the migrations not
+ * committed yet (HEAD as base), since treating all of history as new would fail on migrations that
+ * can no longer be edited or acknowledged.
+ * Exit 0 = pass (warnings allowed), 1 = blocking findings, 2 = cannot run.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { MIGRATIONS_FOLDER } from "../src/config.js";
-import { ACK_MARKER, type GuardInput, guardMigrations } from "../src/migrate/guard.js";
-import { readJournal } from "../src/migrate/journal.js";
+import {
+  ACK_SYNTAX,
+  GUARD_RULES,
+  type GuardFinding,
+  type GuardInput,
+  type GuardRule,
+  guardMigrations,
+  isBlocking,
+} from "../src/migrate/guard.js";
+import {
+  type Base,
+  GuardBaseError,
+  git,
+  isCi,
+  laptopFallback,
+  NO_BASE_MESSAGE,
+  resolveBase,
+} from "../src/migrate/guard-base.js";
 
-/** git's stdout (untrimmed when `raw`, for file contents), or null when the command fails. */
-const git = (args: string[], raw = false): string | null => {
+/**
+ * The files of one journal entry the guard reads, in order. Down migrations (issue 13) are one more
+ * entry here: `${tag}.down.sql`.
+ */
+const migrationFiles = (tag: string): string[] => [`${tag}.sql`];
+
+const tagsOf = (journal: string | null): string[] =>
+  journal === null ? [] : (JSON.parse(journal) as { entries: { tag: string }[] }).entries.map((e) => e.tag);
+
+const readOrUndefined = (path: string) => {
   try {
-    const out = execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    return raw ? out : out.trim();
+    return readFileSync(path, "utf8");
   } catch {
-    return null;
+    return undefined;
   }
 };
 
-function resolveBase(): { ref: string; sha: string; why: string } {
-  const configured = process.env.GUARD_BASE?.trim();
-  if (configured) {
-    const sha = git(["rev-parse", "--verify", "--quiet", `${configured}^{commit}`]);
-    if (!sha) throw new Error(`GUARD_BASE=${configured} does not resolve to a commit`);
-    return { ref: configured, sha, why: "GUARD_BASE" };
-  }
-  const origin = git(["rev-parse", "--verify", "--quiet", "origin/main^{commit}"]);
-  if (origin) {
-    const mergeBase = git(["merge-base", "HEAD", origin]);
-    return { ref: "origin/main", sha: mergeBase ?? origin, why: "origin/main (merge-base with HEAD)" };
-  }
-  const main = git(["rev-parse", "--verify", "--quiet", "main^{commit}"]);
-  const mergeBase = main ? git(["merge-base", "HEAD", main]) : null;
-  if (mergeBase) return { ref: "main", sha: mergeBase, why: "merge-base of HEAD and main" };
-  const head = git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  if (!head) throw new Error("not a git checkout with at least one commit");
-  return { ref: "HEAD", sha: head, why: "HEAD (no origin/main or main branch)" };
+function inputs(folder: string, base: Base): GuardInput[] {
+  const top = git(["rev-parse", "--show-toplevel"]) ?? process.cwd();
+  const inRepo = (file: string) => relative(top, join(folder, file)).split("\\").join("/");
+  const atBase = (file: string) =>
+    base.sha === null
+      ? undefined
+      : (git(["show", `${base.sha}:${inRepo(file)}`], undefined, true) ?? undefined);
+  const journal = readOrUndefined(join(folder, "meta", "_journal.json"));
+  if (journal === undefined)
+    throw new GuardBaseError(`no migration journal at ${join(folder, "meta", "_journal.json")}`);
+  const tags = tagsOf(journal);
+  // Entries only the base's journal has: a merged migration was deleted (reported as edited).
+  for (const tag of tagsOf(atBase("meta/_journal.json") ?? null)) if (!tags.includes(tag)) tags.push(tag);
+  const shown = relative(process.cwd(), folder) || ".";
+  return tags.flatMap((tag) =>
+    migrationFiles(tag).map((file) => ({
+      name: `${shown}/${file}`,
+      sql: readOrUndefined(join(folder, file)),
+      baseSql: atBase(file),
+    })),
+  );
 }
 
-function main(): number {
+const VERDICT = (f: GuardFinding) => (f.acknowledged !== null ? "ack " : isBlocking(f) ? "FAIL" : "warn");
+
+async function main(): Promise<number> {
   const folder = resolve(process.argv[2] ?? MIGRATIONS_FOLDER);
-  const top = git(["rev-parse", "--show-toplevel"]);
-  if (!top) throw new Error("not inside a git checkout");
-  const base = resolveBase();
+  let base = resolveBase();
+  if (base === null) {
+    if (isCi()) {
+      console.error(`migrations guard: ${NO_BASE_MESSAGE} (CI=true: failing closed)`);
+      return 2;
+    }
+    console.error(`migrations guard: warning: ${NO_BASE_MESSAGE}`);
+    base = laptopFallback();
+  }
   console.log(
-    `migrations guard: ${relative(process.cwd(), folder) || "."} against ${base.why} (${base.sha.slice(0, 10)})`,
+    `migrations guard: ${relative(process.cwd(), folder) || "."} against ${base.label}${base.sha ? ` ${base.sha.slice(0, 10)}` : ""}`,
   );
 
-  const inputs: GuardInput[] = readJournal(folder).map((m) => {
-    const inRepo = relative(top, resolve(m.path)).split("\\").join("/");
-    const baseSql = git(["show", `${base.sha}:${inRepo}`], true);
-    return { name: `${m.tag}.sql`, sql: readFileSync(m.path, "utf8"), baseSql: baseSql ?? undefined };
-  });
-
-  let blocking = 0;
-  for (const r of guardMigrations(inputs)) {
-    if (!r.isNew && r.findings.length === 0) continue;
-    const label = r.isNew ? "new" : "on base";
-    if (r.findings.length === 0) {
-      console.log(`  ok       ${r.name} (${label})`);
-      continue;
+  const results = await guardMigrations(inputs(folder, base));
+  const failed = new Set<GuardRule>();
+  for (const r of results) {
+    if (r.status === "new" && r.findings.length === 0) console.log(`  ok   ${r.name} (new)`);
+    for (const f of r.findings) {
+      const where = f.line > 0 ? `${f.file}:${f.line}` : f.file;
+      const ack = f.acknowledged !== null ? ` (acknowledged: ${f.acknowledged})` : "";
+      console.log(`  ${VERDICT(f)} ${where} ${f.rule}: ${f.message}${ack}`);
+      if (f.statement) console.log(`         ${f.statement}`);
+      if (isBlocking(f)) failed.add(f.rule);
     }
-    const verdict = r.blocking ? "FAIL" : "ack";
-    console.log(
-      `  ${verdict.padEnd(8)} ${r.name} (${label})${r.acknowledgement ? ` acknowledged: ${r.acknowledgement}` : ""}`,
-    );
-    for (const f of r.findings)
-      console.log(`           ${f.rule}: ${f.message}${f.statement ? `\n             ${f.statement}` : ""}`);
-    if (r.blocking) blocking++;
   }
-  if (blocking > 0) {
+  if (failed.size > 0) {
+    const count = results.flatMap((r) => r.findings).filter(isBlocking).length;
+    console.error(`\nmigrations guard: ${count} blocking finding(s). What to do instead:`);
+    for (const rule of failed) console.error(`  ${rule}: ${GUARD_RULES[rule].instead}`);
+    if ([...failed].some((rule) => GUARD_RULES[rule].ackable))
+      console.error(
+        `If the change is intended and safe here, acknowledge that statement and rule on its own line directly before it:\n  ${ACK_SYNTAX}`,
+      );
     console.error(
-      `\n${blocking} migration(s) make destructive changes without acknowledgement. If intended, add a line\n` +
-        `  -- ${ACK_MARKER} <reason: why it is safe, what happens to the data>\n` +
-        "to the migration file (never edit a migration that is already on main: write a new one).",
+      'Never edit a migration already on main: write a new one. Rules and reasons: README, "Migration guard".',
     );
     return 1;
   }
@@ -91,9 +116,12 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(`migrations guard: ${(error as Error).message}`);
-  process.exitCode = 2;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`migrations guard: ${error instanceof GuardBaseError ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);

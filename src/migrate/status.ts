@@ -121,6 +121,8 @@ export function formatStatus(report: StatusReport): string {
         : code === EXIT.modified
           ? "an applied migration was edited: restore the file, or accept it with `npm run db:migrate -- --accept-modified <tag>`"
           : "the database ran migrations this checkout does not have: deploy the newer code";
+  if (report.unknown.length > 0)
+    lines.push("  hint: renumbered by `npm run db:rebase`? development database: `npm run db:reset`");
   if (!report.historyExists) lines.unshift("  (no migration history table yet)");
   return `${lines.join("\n")}\n${summary}: ${verdict}`;
 }
