@@ -4,12 +4,14 @@
  * the migration with the constraint named. And a development database built by the earlier 0000
  * (before 0000 matched the document) is told what it is and what to do.
  */
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { EXIT } from "../../src/migrate/exit-codes.js";
+import { guardMigrations } from "../../src/migrate/guard.js";
 import { historyTable, readHistory } from "../../src/migrate/history.js";
-import { readJournal } from "../../src/migrate/journal.js";
+import { readJournal, sha256 } from "../../src/migrate/journal.js";
 import { MigrationError, migrate } from "../../src/migrate/runner.js";
 import { formatStatus, migrationStatus, statusExitCode } from "../../src/migrate/status.js";
 import { onServer } from "../support/test-db.js";
@@ -87,6 +89,44 @@ describe("closing the open value lists on a database that already holds data", (
       ),
     ).toBe(true);
   });
+});
+
+/** The earlier 0000, rebuilt from today's by undoing the rewrite (no git history needed). */
+function earlier0000(current: string): string {
+  const check = (table: string, column: string, values: string) =>
+    `,\n\tCONSTRAINT "${table}_${column}_check" CHECK ("${table}"."${column}" IN (${values}))\n);`;
+  const fieldTypes = "'string', 'number', 'boolean', 'enum', 'date', 'ip', 'mac'";
+  const undo: [string, string][] = [
+    ['UNIQUE("version_id","key")\n);', "asset_category_spec_defs"],
+    ['UNIQUE("version_id","key")\n);', "cmdb_ci_type_attr_defs"],
+  ];
+  let text = current;
+  for (const [anchor, table] of undo) {
+    const at = text.indexOf(anchor, text.indexOf(`CREATE TABLE "${table}"`));
+    text = `${text.slice(0, at)}UNIQUE("version_id","key")${check(table, "field_type", fieldTypes)}${text.slice(at + anchor.length)}`;
+  }
+  const events = text.indexOf('CREATE TABLE "ops_events"');
+  const end = text.indexOf("DEFAULT now()\n);", events);
+  text = `${text.slice(0, end)}DEFAULT now()${check("ops_events", "entity_type", "'repair_order', 'stock_document', 'spare_part', 'warehouse', 'maintenance_ticket'")}${text.slice(end + "DEFAULT now()\n);".length)}`;
+  for (const column of [
+    '"total_cost" numeric(12, 6)',
+    '"labor_cost" numeric(12, 2)',
+    '"parts_cost" numeric(12, 2)',
+  ]) {
+    text = text.replace(`${column} DEFAULT 0,`, `${column} DEFAULT '0',`);
+  }
+  return text;
+}
+
+it("the migrations guard accepts exactly the recorded rewrite of 0000, not any other edit of it", async () => {
+  const current = readFileSync(readJournal()[0]!.path, "utf8");
+  const earlier = earlier0000(current);
+  expect(sha256(earlier), "the rebuilt earlier 0000 is byte-identical").toBe(EARLIER_0000);
+  const name = "drizzle/0000_initial_schema.sql";
+  const judge = async (sql: string) =>
+    (await guardMigrations([{ name, sql, baseSql: earlier }]))[0]?.findings.map((f) => f.rule);
+  expect(await judge(current)).toEqual([]);
+  expect(await judge(`${current}\n-- one more edit`)).toEqual(["edited"]);
 });
 
 describe("a database built by the earlier 0000", () => {
