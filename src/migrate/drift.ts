@@ -6,9 +6,9 @@
  * (src/migrate/sql-normalize.ts).
  *
  * Why catalog queries rather than a kept tool (scripts/drift-catch-rates.ts on the drift corpus,
- * README "Drift check"): they found 148/148 single changes with the object and property named and
- * no false difference; @pgkit/migra found 100/148 (not index validity, comments, sequence
- * parameters, ...) with 2/4 false differences; a normalised `pg_dump --schema-only` diff 147/148
+ * README "Drift check"): they found 164/164 single changes with the object and property named and
+ * no false difference; @pgkit/migra found 108/164 (not index validity, comments, sequence
+ * parameters, ...) with 2/4 false differences; a normalised `pg_dump --schema-only` diff 163/164
  * (not extension versions) with 3/4 false differences. Neither tool runs against PGlite.
  *
  * What is compared (README): every object in the schemas the migrations create objects in, each
