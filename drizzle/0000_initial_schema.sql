@@ -53,8 +53,7 @@ CREATE TABLE "asset_category_spec_defs" (
 	"is_readonly" boolean DEFAULT false,
 	"is_searchable" boolean DEFAULT false,
 	"is_filterable" boolean DEFAULT false,
-	CONSTRAINT "asset_category_spec_defs_version_id_key_key" UNIQUE("version_id","key"),
-	CONSTRAINT "asset_category_spec_defs_field_type_check" CHECK ("asset_category_spec_defs"."field_type" IN ('string', 'number', 'boolean', 'enum', 'date', 'ip', 'mac'))
+	CONSTRAINT "asset_category_spec_defs_version_id_key_key" UNIQUE("version_id","key")
 );
 --> statement-breakpoint
 CREATE TABLE "asset_category_spec_versions" (
@@ -189,8 +188,7 @@ CREATE TABLE "cmdb_ci_type_attr_defs" (
 	"is_readonly" boolean DEFAULT false,
 	"is_searchable" boolean DEFAULT false,
 	"is_filterable" boolean DEFAULT false,
-	CONSTRAINT "cmdb_ci_type_attr_defs_version_id_key_key" UNIQUE("version_id","key"),
-	CONSTRAINT "cmdb_ci_type_attr_defs_field_type_check" CHECK ("cmdb_ci_type_attr_defs"."field_type" IN ('string', 'number', 'boolean', 'enum', 'date', 'ip', 'mac'))
+	CONSTRAINT "cmdb_ci_type_attr_defs_version_id_key_key" UNIQUE("version_id","key")
 );
 --> statement-breakpoint
 CREATE TABLE "cmdb_ci_type_versions" (
@@ -417,7 +415,7 @@ CREATE TABLE "user_token_stats" (
 	"model" varchar(150) NOT NULL,
 	"provider" varchar(100) NOT NULL,
 	"total_tokens" integer DEFAULT 0,
-	"total_cost" numeric(12, 6) DEFAULT '0',
+	"total_cost" numeric(12, 6) DEFAULT 0,
 	"message_count" integer DEFAULT 0,
 	"conversation_count" integer DEFAULT 0,
 	CONSTRAINT "user_token_stats_pkey" PRIMARY KEY("user_id","date","model","provider")
@@ -474,8 +472,8 @@ CREATE TABLE "repair_orders" (
 	"repair_type" text NOT NULL,
 	"technician_name" text,
 	"vendor_id" uuid,
-	"labor_cost" numeric(12, 2) DEFAULT '0',
-	"parts_cost" numeric(12, 2) DEFAULT '0',
+	"labor_cost" numeric(12, 2) DEFAULT 0,
+	"parts_cost" numeric(12, 2) DEFAULT 0,
 	"downtime_minutes" integer,
 	"created_by" text,
 	"correlation_id" text,
@@ -609,8 +607,7 @@ CREATE TABLE "ops_events" (
 	"payload" jsonb DEFAULT '{}'::jsonb,
 	"actor_user_id" text,
 	"correlation_id" text,
-	"created_at" timestamp with time zone DEFAULT now(),
-	CONSTRAINT "ops_events_entity_type_check" CHECK ("ops_events"."entity_type" IN ('repair_order', 'stock_document', 'spare_part', 'warehouse', 'maintenance_ticket'))
+	"created_at" timestamp with time zone DEFAULT now()
 );
 --> statement-breakpoint
 CREATE TABLE "reminders" (

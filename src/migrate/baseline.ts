@@ -8,7 +8,13 @@
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { Database } from "../db.js";
-import { type DriftItem, diffSchemas, type ReferenceTarget, readSchema, referenceSchema } from "./drift.js";
+import {
+  compareSchemas,
+  type DriftItem,
+  type ReferenceTarget,
+  readSchema,
+  referenceSchema,
+} from "./drift.js";
 import { ensureHistoryTable, readHistory, recordApplied } from "./history.js";
 import { readJournal } from "./journal.js";
 import { filesUpTo, MIGRATION_LOCK_KEY } from "./runner.js";
@@ -24,7 +30,7 @@ export interface BaselineOptions {
 
 export type BaselineResult =
   | { status: "baselined"; recorded: string[] }
-  | { status: "drift"; drift: DriftItem[] }
+  | { status: "drift"; drift: DriftItem[]; notes: string[] }
   | { status: "refused"; reason: string };
 
 export async function baseline(
@@ -47,7 +53,7 @@ export async function baseline(
     };
   }
   const actual = await readSchema(live);
-  if (actual.tables.size === 0) {
+  if (!actual.objects.some((o) => o.kind === "table")) {
     return {
       status: "refused",
       reason: "the database has no tables: run db:migrate instead of baselining it",
@@ -57,10 +63,12 @@ export async function baseline(
   const expected = await referenceSchema(target, {
     migrationsFolder: folder,
     to,
+    log,
     ...(options.scratchName ? { scratchName: options.scratchName } : {}),
   });
-  const drift = diffSchemas(expected, actual);
-  if (drift.length > 0) return { status: "drift", drift };
+  const { items: drift, notes } = compareSchemas(expected, actual);
+  if (drift.length > 0) return { status: "drift", drift, notes };
+  for (const note of notes) log(`note: ${note}`);
 
   return live.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);

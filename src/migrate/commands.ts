@@ -5,11 +5,12 @@
 import { parseArgs } from "node:util";
 import type { DbHandle } from "../db.js";
 import { baseline } from "./baseline.js";
-import { checkDrift, formatDrift, type ReferenceTarget } from "./drift.js";
+import { driftReport, formatDrift, type ReferenceTarget } from "./drift.js";
 import { EXIT } from "./exit-codes.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "./reset.js";
 import { ModifiedMigrationError, migrate } from "./runner.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
+import { supersededNote } from "./superseded.js";
 
 export type MigrationCommand =
   | { help: string; run: (handle: DbHandle, args: string[]) => Promise<number> }
@@ -64,6 +65,10 @@ export const migrationCommands: Record<string, MigrationCommand> = {
       } catch (error) {
         if (!(error instanceof ModifiedMigrationError)) throw error;
         console.error(`error: ${error.message}`);
+        for (const m of error.modified) {
+          const note = supersededNote(m.tag, m.recordedHash);
+          if (note) console.error(`${m.tag}: ${note}`);
+        }
         return EXIT.modified;
       }
       return EXIT.ok;
@@ -100,7 +105,7 @@ export const migrationCommands: Record<string, MigrationCommand> = {
         return EXIT.refused;
       }
       console.error(
-        `${formatDrift(result.drift)}\n\nthe schema differs (${result.drift.length} difference(s)); nothing was changed`,
+        `${formatDrift(result.drift, result.notes)}\n\nthe schema differs (${result.drift.length} difference(s)); nothing was changed`,
       );
       return EXIT.drift;
     },
@@ -109,10 +114,18 @@ export const migrationCommands: Record<string, MigrationCommand> = {
     help: "compare the live schema with a scratch database migrated from drizzle/; exit 6 on drift (--json)",
     run: async (handle, args) => {
       const values = parse(args, { json: { type: "boolean" } });
-      const drift = await checkDrift(handle.db, referenceTarget(handle), folderOf(values));
-      if (values.json) console.log(JSON.stringify({ target: handle.target, drift }, null, 2));
-      else if (drift.length === 0) console.log(`no drift: ${handle.target} matches the migrations`);
-      else console.log(`drift in ${handle.target}:\n${formatDrift(drift)}\n${drift.length} difference(s)`);
+      const { items: drift, notes } = await driftReport(handle.db, referenceTarget(handle), {
+        ...folderOf(values),
+        log: values.json ? undefined : say,
+      });
+      if (values.json) console.log(JSON.stringify({ target: handle.target, drift, notes }, null, 2));
+      else if (drift.length === 0) {
+        console.log(`no drift: ${handle.target} matches the migrations`);
+        for (const note of notes) console.log(`note: ${note}`);
+      } else
+        console.log(
+          `drift in ${handle.target}:\n${formatDrift(drift, notes)}\n${drift.length} difference(s)`,
+        );
       return drift.length === 0 ? EXIT.ok : EXIT.drift;
     },
   },

@@ -17,8 +17,10 @@
  * An acknowledgement with an unknown or unacknowledgeable rule, without reason, or anywhere else
  * is itself an error (`ack-invalid`); one that suppresses nothing is reported (`ack-unused`).
  */
+import { basename } from "node:path";
 import { loadParser, parseSql, type SqlComment, SqlSyntaxError } from "./guard-parse.js";
 import { checkStatements, emptyFacts, GUARD_RULES, type GuardRule, isGuardRule } from "./guard-rules.js";
+import { isRecordedRewrite } from "./superseded.js";
 
 export { GUARD_RULES, type GuardRule } from "./guard-rules.js";
 
@@ -142,7 +144,8 @@ export async function guardMigrations(files: GuardInput[]): Promise<GuardFileRes
     if (f.baseSql !== undefined) {
       const findings: GuardFinding[] = [];
       if (f.sql === undefined) findings.push(whole("edited", "is on the base branch and was deleted"));
-      else if (f.sql !== f.baseSql) findings.push(whole("edited", "is on the base branch and was edited"));
+      else if (f.sql !== f.baseSql && !isRecordedRewrite(basename(f.name, ".sql"), f.baseSql, f.sql))
+        findings.push(whole("edited", "is on the base branch and was edited"));
       // Facts come from the base's text: that is what databases ran. A base file the parser refuses
       // only leaves facts out, which can add findings later, never hide one.
       try {

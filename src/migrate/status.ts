@@ -12,6 +12,7 @@ import type { DbOrTx } from "../db.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { type AppliedMigration, historyExists, readHistory } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
+import { supersededNote } from "./superseded.js";
 
 export type MigrationState = "applied" | "pending" | "modified";
 
@@ -95,6 +96,8 @@ export function formatStatus(report: StatusReport): string {
         `  MODIFIED  ${m.tag}  ${m.path} changed after it was applied ` +
           `(recorded sha256 ${m.recordedHash?.slice(0, 12)}..., file ${m.hash.slice(0, 12)}...)`,
       );
+      const note = supersededNote(m.tag, m.recordedHash);
+      if (note) lines.push(`            ${note}`);
     }
   }
   for (const u of report.unknown) {

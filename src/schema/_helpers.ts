@@ -82,7 +82,11 @@ export function constraintsOf(table: string) {
   };
 }
 
-/** Values of the `field_type` column of spec definitions and CI attribute definitions. */
+/**
+ * Values of the `field_type` column of spec definitions and CI attribute definitions. The document
+ * lists them ending in "etc.", so 0000 has no CHECK; the CHECK from this list comes in migrations
+ * 0005 (NOT VALID) and 0006 (VALIDATE).
+ */
 export const FIELD_TYPES = ["string", "number", "boolean", "enum", "date", "ip", "mac"] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 

@@ -218,7 +218,8 @@ export const userTokenStats = pgTable(
     model: varchar("model", { length: 150 }).notNull(),
     provider: varchar("provider", { length: 100 }).notNull(),
     totalTokens: integer("total_tokens").default(0),
-    totalCost: numeric("total_cost", { precision: 12, scale: 6 }).default("0"),
+    // The document's `DEFAULT 0`, stored as `0` (not '0'::numeric), as in repair_orders.
+    totalCost: numeric("total_cost", { precision: 12, scale: 6 }).default(sql`0`),
     messageCount: integer("message_count").default(0),
     conversationCount: integer("conversation_count").default(0),
   },

@@ -194,8 +194,9 @@ export const repairOrders = pgTable(
     repairType: text("repair_type", { enum: REPAIR_TYPES }).notNull(),
     technicianName: text("technician_name"),
     vendorId: uuid("vendor_id"),
-    laborCost: numeric("labor_cost", { precision: 12, scale: 2 }).default("0"),
-    partsCost: numeric("parts_cost", { precision: 12, scale: 2 }).default("0"),
+    // The document's `DEFAULT 0` is stored as `0`; .default("0") would store '0'::numeric.
+    laborCost: numeric("labor_cost", { precision: 12, scale: 2 }).default(sql`0`),
+    partsCost: numeric("parts_cost", { precision: 12, scale: 2 }).default(sql`0`),
     downtimeMinutes: integer("downtime_minutes"),
     createdBy: text("created_by"),
     correlationId: text("correlation_id"),

@@ -21,7 +21,8 @@ export const MAINTENANCE_TICKET_STATUSES = ["open", "in_progress", "closed", "ca
 export const ATTACHMENT_ENTITY_TYPES = ["repair_order", "stock_document"] as const;
 /**
  * The spec lists "repair_order, stock_document, spare_part, etc.": the open "etc." is closed here
- * over the other entities of the warehouse & maintenance domain that ops events describe.
+ * over the other entities of the warehouse & maintenance domain that ops events describe. 0000
+ * keeps the document's open list (no CHECK); the CHECK comes in 0005 (NOT VALID) and 0006 (VALIDATE).
  * Adding one is a one-line change plus a generated migration.
  */
 export const OPS_EVENT_ENTITY_TYPES = [
