@@ -14,6 +14,7 @@
  */
 import { resolve } from "node:path";
 import { MIGRATIONS_FOLDER } from "../src/config.js";
+import { EXIT, exitCodeOf, failureLine } from "../src/errors/exit-codes.js";
 import { checkChain, formatChainProblems } from "../src/migrate/chain.js";
 import { drizzleKitGenerate, pendingSchemaChanges } from "./lib/drizzle-kit.js";
 
@@ -27,27 +28,27 @@ function chainOk(label: string): boolean {
 }
 
 async function generate(args: string[]): Promise<number> {
-  if (!chainOk("db:generate")) return 1;
+  if (!chainOk("db:generate")) return EXIT.error;
   const run = await drizzleKitGenerate(args, { cwd: process.cwd(), folder, echo: true });
   const { outcome } = run;
   if (outcome.kind === "failed") {
     console.error(`db:generate: ${outcome.reason}; nothing was written`);
-    return 1;
+    return EXIT.error;
   }
   if (outcome.kind === "nothing") {
     console.log("db:generate: no schema changes, nothing written");
-    return 0;
+    return EXIT.ok;
   }
-  if (!chainOk("db:generate")) return 1;
+  if (!chainOk("db:generate")) return EXIT.error;
   console.log(
     `db:generate: wrote ${folder}/${outcome.tag}.sql${outcome.custom ? " (custom: write its SQL by hand)" : ""}; review it, then commit it with ${folder}/meta/`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 async function check(): Promise<number> {
   const ci = process.env.CI === "true";
-  if (!chainOk("migrations:check")) return 1;
+  if (!chainOk("migrations:check")) return EXIT.error;
   const outcome = await pendingSchemaChanges(process.cwd(), folder);
   if (outcome.kind !== "nothing") {
     const reason = outcome.kind === "failed" ? outcome.reason : "drizzle-kit would write a migration";
@@ -55,7 +56,7 @@ async function check(): Promise<number> {
       `migrations:check: drizzle-kit generate did not report "No schema changes": ${reason}.\n` +
         "  fix: `npm run db:generate -- --name <what_changed>` (in a terminal), then commit drizzle/",
     );
-    return 1;
+    return EXIT.error;
   }
   const cwd = process.cwd();
   const { Git, gitRoot } = await import("./lib/git.js"); // only the check needs git
@@ -63,7 +64,7 @@ async function check(): Promise<number> {
     const message = "migrations:check: not a git checkout, cannot see whether drizzle/ is committed";
     if (ci) {
       console.error(`${message} (CI=true: failing)`);
-      return 2;
+      return EXIT.usage;
     }
     console.warn(`warning: ${message}`);
   } else {
@@ -72,21 +73,21 @@ async function check(): Promise<number> {
       console.error(
         `migrations:check: ${folder}/ has changes git does not have committed:\n${changed.map((l) => `  ${l}`).join("\n")}\nCommit them (CI checks the committed migrations).`,
       );
-      return 1;
+      return EXIT.error;
     }
   }
   const { entries } = checkChain(resolve(folder));
   console.log(
     `migrations:check: pass (${entries.length} migrations in one linear chain; drizzle-kit generate: no schema changes${gitRoot(cwd) ? `; ${folder}/ committed` : ""})`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 async function main(argv: string[]): Promise<number> {
   if (!argv.includes("--check")) return generate(argv);
   if (argv.length > 1) {
     console.error("usage: tsx scripts/generate.ts --check (takes no other option)");
-    return 2;
+    return EXIT.usage;
   }
   return check();
 }
@@ -96,7 +97,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    console.error(failureLine(error));
+    process.exitCode = exitCodeOf(error);
   },
 );

@@ -9,9 +9,11 @@
  * Refuses a database whose host is not local unless `force` (it is for development machines).
  * Runs once per database: when demo assets exist it does nothing (reported as skipped).
  */
+
 import { like, sql } from "drizzle-orm";
 import { type DbOrTx, rows, type Transaction } from "../src/db.js";
-import { NetOpsError, parseInput } from "../src/errors.js";
+import { parseInput } from "../src/errors/index.js";
+import { DemoRefusedError } from "../src/errors/operational.js";
 import { isLocalUrl } from "../src/migrate/server.js";
 import {
   type ASSET_STATUSES,
@@ -71,13 +73,6 @@ export interface DemoReport {
   reference: SeedReport;
   /** Rows inserted per table. */
   inserted: Record<string, number>;
-}
-
-export class DemoRefusedError extends NetOpsError {
-  override name = "DemoRefusedError";
-  constructor(message: string) {
-    super("DEMO_REFUSED", message);
-  }
 }
 
 /** Local = loopback/Unix socket URL; without a URL, the server's own view (NULL for sockets/PGlite). */

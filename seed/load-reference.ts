@@ -5,7 +5,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../src/db.js";
-import { ValidationError, type ValidationIssue } from "../src/errors.js";
+import { ValidationError, type ValidationIssue } from "../src/errors/index.js";
 import {
   aiProviders,
   assetCategories,

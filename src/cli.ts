@@ -5,10 +5,9 @@
  */
 
 import { seedCommands } from "../seed/commands.js";
-import { createDb, DatabaseConnectionError, type DbHandle } from "./db.js";
-import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
-import { EXIT } from "./migrate/exit-codes.js";
-import { MigrationError } from "./migrate/runner.js";
+import { createDb, type DbHandle } from "./db.js";
+import { EXIT, exitCodeOf, failureLine } from "./errors/exit-codes.js";
+import { type MigrationCommand, migrationCommands } from "./migrate/commands.js";
 
 type Command = (db: DbHandle, args: string[]) => Promise<number>;
 
@@ -30,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const command = name ? commands[name] : undefined;
   if (!command) {
     console.error(name ? `unknown command: ${name}\n\n${usage()}` : usage());
-    return 2;
+    return EXIT.usage;
   }
   if ("standalone" in command) return command.standalone(args);
   const handle = await createDb();
@@ -46,16 +45,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`usage error: ${error.message}\n\n${usage()}`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    if (error instanceof DatabaseConnectionError || error instanceof MigrationError) {
-      console.error(`error: ${error.message}`);
-    } else {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    process.exitCode = 1;
+    // One line (no stack), exit code from the one table (src/errors/exit-codes.ts).
+    const code = exitCodeOf(error);
+    console.error(code === EXIT.usage ? `${failureLine(error)}\n\n${usage()}` : failureLine(error));
+    process.exitCode = code;
   },
 );

@@ -3,6 +3,7 @@
  * set), over the embedded PGlite database in .data/pglite otherwise. drizzle.config.ts chooses the
  * same way, so drizzle-kit and the app always talk to the same database.
  */
+
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
@@ -11,6 +12,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { EMBEDDED_DATA_DIR } from "./config.js";
+import { DatabaseConnectionError } from "./errors/operational.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -40,11 +42,6 @@ export interface CreateDbOptions {
   max?: number;
   /** Skip the connectivity probe (default: probe, so a bad URL fails here with one clear line). */
   probe?: boolean;
-}
-
-/** A connection problem, said in one line without internals or secrets. */
-export class DatabaseConnectionError extends Error {
-  override name = "DatabaseConnectionError";
 }
 
 /** The URL with its password replaced, for messages and logs. */

@@ -4,8 +4,8 @@
  * (`@netopsai/db/schema`, `/validation`, `/queries`, `/seed`) so their names never collide.
  */
 export * from "./db.js";
-export * from "./errors.js";
+export * from "./errors/index.js";
 export { baseline } from "./migrate/baseline.js";
 export { checkDrift } from "./migrate/drift.js";
-export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
+export { migrate } from "./migrate/runner.js";
 export { migrationStatus } from "./migrate/status.js";

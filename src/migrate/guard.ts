@@ -17,8 +17,10 @@
  * An acknowledgement with an unknown or unacknowledgeable rule, without reason, or anywhere else
  * is itself an error (`ack-invalid`); one that suppresses nothing is reported (`ack-unused`).
  */
+
 import { basename } from "node:path";
-import { loadParser, parseSql, type SqlComment, SqlSyntaxError } from "./guard-parse.js";
+import { SqlSyntaxError } from "../errors/operational.js";
+import { loadParser, parseSql, type SqlComment } from "./guard-parse.js";
 import { checkStatements, emptyFacts, GUARD_RULES, type GuardRule, isGuardRule } from "./guard-rules.js";
 import { isRecordedRewrite } from "./superseded.js";
 

@@ -6,12 +6,14 @@
  * its recorded hash (unless told `acceptModified`), and runs the bookkeeping and every pending
  * migration in one transaction, so a failure leaves the database exactly as it was.
  */
+
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { type Database, driverError, type Transaction } from "../db.js";
+import { MigrationError, ModifiedMigrationError } from "../errors/operational.js";
 import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
-import { classify, type MigrationStatus } from "./status.js";
+import { classify } from "./status.js";
 
 /** Advisory lock key shared by every runner of this project ("netopsai" as a 64-bit number). */
 export const MIGRATION_LOCK_KEY = 0x6e65746f70736169n;
@@ -29,32 +31,6 @@ export interface MigrateOptions {
 export interface AppliedReport {
   tag: string;
   ms: number;
-}
-
-export class MigrationError extends Error {
-  override name = "MigrationError";
-  constructor(
-    message: string,
-    readonly tag: string,
-    readonly statementIndex: number,
-    readonly statement: string,
-    override readonly cause: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/** Refusal: an applied migration's file differs from the hash recorded when it ran. */
-export class ModifiedMigrationError extends Error {
-  override name = "ModifiedMigrationError";
-  constructor(readonly modified: MigrationStatus[]) {
-    super(
-      `refusing to migrate: ${modified.length === 1 ? "an applied migration was" : "applied migrations were"} ` +
-        `edited after ${modified.length === 1 ? "it" : "they"} ran: ${modified.map((m) => m.path).join(", ")}. ` +
-        "Restore the committed file, or, if the edit is deliberate and already reflected in the database, " +
-        `re-record it with --accept-modified ${modified[0]?.tag ?? "<tag>"}. Nothing was applied.`,
-    );
-  }
 }
 
 /** Journal entries up to and including `to` (all when undefined); unknown tag is an error. */

@@ -9,7 +9,7 @@
  */
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { DbOrTx } from "../db.js";
-import { EXIT, type ExitCode } from "./exit-codes.js";
+import { EXIT, type ExitCode } from "../errors/exit-codes.js";
 import { type AppliedMigration, historyExists, readHistory } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
 import { supersededNote } from "./superseded.js";

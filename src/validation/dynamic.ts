@@ -16,7 +16,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db.js";
-import { ValidationError, type ValidationIssue } from "../errors.js";
+import { ValidationError, type ValidationIssue } from "../errors/index.js";
 import { FIELD_TYPES, type FieldType, type Json, type JsonObject } from "../schema/_helpers.js";
 import {
   type AssetCategorySpecDef,

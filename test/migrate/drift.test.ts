@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
 import {
   checkDrift,
@@ -15,7 +16,6 @@ import {
   formatDrift,
   type ReferenceTarget,
 } from "../../src/migrate/drift.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
 import { lineDiff } from "../../src/migrate/line-diff.js";
 import { normalizeDefault, normalizeSql } from "../../src/migrate/sql-normalize.js";
 import { createTestDatabase, onServer, scratchName, type TestDatabase } from "../support/test-db.js";

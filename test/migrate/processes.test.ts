@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../src/config.js";
 import { createDb, rows } from "../../src/db.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
 import { MIGRATION_LOCK_KEY, migrate } from "../../src/migrate/runner.js";

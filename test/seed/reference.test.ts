@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceData, seedReference } from "../../seed/index.js";
 import { type DbOrTx, rows } from "../../src/db.js";
-import { ValidationError } from "../../src/errors.js";
+import { ValidationError } from "../../src/errors/index.js";
 import {
   aiProviders,
   assetCategories,

@@ -6,10 +6,12 @@
  * graph has hubs, cycles and retired edges; the same seed gives the same rows (ids included), another
  * seed other rows; refusals and a failed load leave the database as it was.
  */
+
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ScaleLoadError, ScaleRefusedError, seedScale } from "../../seed/scale/load.js";
+import { seedScale } from "../../seed/scale/load.js";
 import { createDb, type DbHandle, rows } from "../../src/db.js";
+import { ScaleLoadError, ScaleRefusedError } from "../../src/errors/index.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { checkLedgerInvariant } from "../../src/queries/index.js";
 import { assets } from "../../src/schema/index.js";

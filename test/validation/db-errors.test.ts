@@ -10,12 +10,13 @@ import {
   CheckViolationError,
   ForeignKeyViolationError,
   InvalidTextRepresentationError,
+  loadConstraintCatalogue,
   NetOpsError,
   NotNullViolationError,
   toDbError,
   UniqueViolationError,
   withDbErrors,
-} from "../../src/errors.js";
+} from "../../src/errors/index.js";
 import {
   assetAssignments,
   assets,
@@ -29,6 +30,8 @@ import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
 
 let t: TestDatabase;
 beforeAll(async () => {
+  // toDbError is called bare here: load what withDbErrors loads first (CHECK columns).
+  await loadConstraintCatalogue();
   t = await createTestDatabase();
 });
 afterAll(() => t?.close());
@@ -167,7 +170,7 @@ describe("toDbError", () => {
     const plain = new Error("not from PostgreSQL");
     expect(toDbError(plain)).toBe(plain);
     expect(toDbError("text")).toBe("text");
-    const already = new NetOpsError("X", "typed");
+    const already = new NetOpsError("INVALID_STATE", "typed");
     expect(toDbError(already)).toBe(already);
   });
 });

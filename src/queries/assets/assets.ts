@@ -5,7 +5,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, ValidationError, withDbErrors } from "../../errors.js";
+import {
+  InvalidStateError,
+  NotFoundError,
+  parseInput,
+  ValidationError,
+  withDbErrors,
+} from "../../errors/index.js";
 import {
   type Asset,
   type AssetAssignment,

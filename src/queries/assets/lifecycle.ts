@@ -5,7 +5,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { IllegalTransitionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import type { JsonObject } from "../../schema/_helpers.js";
 import {
   ASSET_STATUSES,
@@ -15,7 +16,6 @@ import {
   assets,
 } from "../../schema/assets/index.js";
 import { trimmed } from "../../validation/refinements.js";
-import { IllegalTransitionError } from "../shared/errors.js";
 import { actorFields, eventPayload, uuid } from "./inputs.js";
 
 export type AssetStatus = (typeof ASSET_STATUSES)[number];

@@ -6,7 +6,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import { type Location, locations } from "../../schema/assets/index.js";
 import { trimmed } from "../../validation/refinements.js";
 import { uuid } from "./inputs.js";

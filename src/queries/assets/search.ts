@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, ValidationError, withDbErrors } from "../../errors.js";
+import { parseInput, ValidationError, withDbErrors } from "../../errors/index.js";
 import { ASSET_STATUSES, type Asset, assetModels, assets, locations } from "../../schema/assets/index.js";
 import { inet, mac, trimmed } from "../../validation/refinements.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";

@@ -6,7 +6,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, toDbError } from "../../errors.js";
+import { NoActiveTypeVersionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import type { Json, JsonObject } from "../../schema/_helpers.js";
 import type { CmdbCi } from "../../schema/cmdb/index.js";
 import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../../schema/cmdb/tables.js";
@@ -17,7 +18,6 @@ import {
   parseFields,
   updateCmdbCiSchema,
 } from "../../validation/index.js";
-import { NoActiveTypeVersionError } from "./errors.js";
 
 const uuidInput = z.uuid().transform((s) => s.toLowerCase());
 
@@ -110,8 +110,8 @@ async function withAttributes(tx: DbOrTx, ci: CmdbCi): Promise<CiWithAttributes>
 /** Create a CI; its attributes are validated against the active version of its type. */
 export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWithAttributes> {
   const { attributes = {}, ...fields } = parseInput(createCiInput, input);
-  try {
-    return await db.transaction(async (tx) => {
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
       const [type] = await tx
         .select({ id: cmdbCiTypes.id })
         .from(cmdbCiTypes)
@@ -122,10 +122,8 @@ export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWith
       await writeAttributes(tx, ci!.id, versionId, values);
       const result = await withAttributes(tx, ci!);
       return { ...result, versionId };
-    });
-  } catch (error) {
-    throw toDbError(error);
-  }
+    }),
+  );
 }
 
 /**
@@ -136,8 +134,8 @@ export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWith
  */
 export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWithAttributes> {
   const { ciId, attributes, ...fields } = parseInput(updateCiInput, input);
-  try {
-    return await db.transaction(async (tx) => {
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
       const [ci] = await tx.select().from(cmdbCis).where(eq(cmdbCis.id, ciId)).for("update");
       if (!ci) throw new NotFoundError("CI", ciId);
       let updated = ci;
@@ -170,10 +168,8 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
       }
       const result = await withAttributes(tx, updated);
       return versionId ? { ...result, versionId } : result;
-    });
-  } catch (error) {
-    throw toDbError(error);
-  }
+    }),
+  );
 }
 
 /** A CI with its attribute values. */

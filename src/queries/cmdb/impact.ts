@@ -15,7 +15,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput } from "../../errors.js";
+import { NotFoundError, parseInput } from "../../errors/index.js";
 import { cmdbCis, cmdbServices } from "../../schema/cmdb/tables.js";
 import { preparedPer } from "../shared/prepared.js";
 

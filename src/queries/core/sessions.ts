@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { parseInput, withDbErrors } from "../../errors/index.js";
 import { type Session, sessions } from "../../schema/core/index.js";
 import { ipHost, positiveInt, trimmed } from "../../validation/refinements.js";
 import { uuid } from "../assets/inputs.js";

@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { parseInput, withDbErrors } from "../../errors/index.js";
 import { type UsageLog, type UserTokenStat, usageLogs, userTokenStats } from "../../schema/core/index.js";
 import { MODEL_TIER_MAX, MODEL_TIER_MIN } from "../../schema/core/tables.js";
 import { decimal, intRange, nonNegativeInt, trimmed } from "../../validation/refinements.js";

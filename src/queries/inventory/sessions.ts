@@ -6,7 +6,7 @@
 import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
   assets,
   type INVENTORY_ITEM_STATUSES,

@@ -1,3 +1,2 @@
-export * from "./errors.js";
 export * from "./keyset.js";
 export * from "./prepared.js";

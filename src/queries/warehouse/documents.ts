@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
+import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "../../errors/domain.js";
 import {
   InvalidStateError,
   NotFoundError,
@@ -14,7 +15,7 @@ import {
   ValidationError,
   type ValidationIssue,
   withDbErrors,
-} from "../../errors.js";
+} from "../../errors/index.js";
 import type { StockDocument, StockDocumentLine } from "../../schema/warehouse/index.js";
 import {
   ADJUST_DIRECTIONS,
@@ -26,7 +27,6 @@ import {
   warehouses,
 } from "../../schema/warehouse/tables.js";
 import { preparedPer } from "../shared/prepared.js";
-import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "./errors.js";
 import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
 import { applyMovements, type MovementInput, REVERSE_MOVEMENT, type StockLevel } from "./ledger.js";
 

@@ -6,8 +6,8 @@
  */
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db.js";
+import { InsufficientStockError, ReleaseExceedsReservedError } from "../../errors/domain.js";
 import { type MOVEMENT_TYPES, sparePartMovements, sparePartStock } from "../../schema/warehouse/tables.js";
-import { InsufficientStockError, ReleaseExceedsReservedError } from "./errors.js";
 
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 

@@ -9,7 +9,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import {
+  InvalidStateError,
+  NotFoundError,
+  parseInput,
+  RepairOrderClosedError,
+  withDbErrors,
+} from "../../errors/index.js";
 import { SEVERITIES } from "../../schema/_helpers.js";
 import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
 import {
@@ -28,17 +34,6 @@ import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
 export const OPEN_REPAIR_STATUSES = ["open", "diagnosing", "waiting_parts", "repaired"] as const;
 type OpenRepairStatus = (typeof OPEN_REPAIR_STATUSES)[number];
 const isOpen = (s: string): s is OpenRepairStatus => (OPEN_REPAIR_STATUSES as readonly string[]).includes(s);
-
-/** A repair order that is closed or canceled. */
-export class RepairOrderClosedError extends InvalidStateError {
-  override name = "RepairOrderClosedError";
-  constructor(
-    readonly repairOrderId: string,
-    readonly status: string,
-  ) {
-    super(`repair order ${repairOrderId} is ${status}`);
-  }
-}
 
 const actor = { actorUserId: optionalText, correlationId: optionalText };
 

@@ -2,7 +2,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type DbOrTx, rows } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { parseInput, withDbErrors } from "../../errors/index.js";
 import { sparePartMovements, sparePartStock, spareParts, warehouses } from "../../schema/warehouse/tables.js";
 import { preparedPer } from "../shared/prepared.js";
 import { optionalText, qtyInput, uuidInput } from "./inputs.js";

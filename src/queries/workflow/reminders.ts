@@ -7,7 +7,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { type DbOrTx, rows } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { parseInput, withDbErrors } from "../../errors/index.js";
 import { assets, maintenanceTickets, reminders } from "../../schema/index.js";
 import { code, positiveInt, trimmed } from "../../validation/refinements.js";
 

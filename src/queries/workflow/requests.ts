@@ -5,7 +5,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { IllegalTransitionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
   WORKFLOW_REQUEST_STATUSES,
   type WorkflowRequest,
@@ -14,7 +15,6 @@ import {
 import { trimmed } from "../../validation/refinements.js";
 import { insertWorkflowRequestSchema } from "../../validation/workflow.js";
 import { uuid } from "../assets/inputs.js";
-import { IllegalTransitionError } from "../shared/errors.js";
 
 export type WorkflowRequestStatus = (typeof WORKFLOW_REQUEST_STATUSES)[number];
 

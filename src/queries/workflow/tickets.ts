@@ -2,7 +2,8 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { IllegalTransitionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
   MAINTENANCE_TICKET_STATUSES,
   type MaintenanceTicket,
@@ -11,7 +12,6 @@ import {
 import { TEXT_NAME_MAX, trimmed } from "../../validation/refinements.js";
 import { insertMaintenanceTicketSchema } from "../../validation/workflow.js";
 import { uuid } from "../assets/inputs.js";
-import { IllegalTransitionError } from "../shared/errors.js";
 
 export type MaintenanceTicketStatus = (typeof MAINTENANCE_TICKET_STATUSES)[number];
 

@@ -9,7 +9,7 @@ import {
   NotFoundError,
   UniqueViolationError,
   ValidationError,
-} from "../../../src/errors.js";
+} from "../../../src/errors/index.js";
 import {
   assignAsset,
   createAsset,

@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NotFoundError, ValidationError } from "../../../src/errors.js";
+import { NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import {
   ASSET_TRANSITIONS,
   type AssetStatus,

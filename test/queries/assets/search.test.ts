@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValidationError } from "../../../src/errors.js";
+import { ValidationError } from "../../../src/errors/index.js";
 import { encodeCursor, searchAssets } from "../../../src/queries/index.js";
 import { type Asset, assets } from "../../../src/schema/index.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";

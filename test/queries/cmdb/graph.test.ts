@@ -4,18 +4,18 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CheckViolationError,
+  DuplicateRelationshipError,
   NotFoundError,
+  RelationshipNotAllowedError,
+  SelfRelationshipError,
   UniqueViolationError,
   ValidationError,
   withDbErrors,
-} from "../../../src/errors.js";
+} from "../../../src/errors/index.js";
 import {
-  DuplicateRelationshipError,
   impactAnalysis,
-  RelationshipNotAllowedError,
   relateCis,
   retireRelationship,
-  SelfRelationshipError,
   serviceMap,
 } from "../../../src/queries/cmdb/index.js";
 import { cmdbRelationships, cmdbServiceMembers, cmdbServices } from "../../../src/schema/cmdb/tables.js";

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../../src/db.js";
-import { ForeignKeyViolationError, ValidationError } from "../../../src/errors.js";
+import { ForeignKeyViolationError, ValidationError } from "../../../src/errors/index.js";
 import { createSession, findValidSession, recordUsage, revokeSession } from "../../../src/queries/index.js";
 import { sessions, users, userTokenStats } from "../../../src/schema/index.js";
 import { makeRow } from "../../support/rows.js";

@@ -1,7 +1,7 @@
 /** Inventory sessions: snapshot of a subtree, scans (found / moved / unknown), close, summary. */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidStateError, NotFoundError, ValidationError } from "../../../src/errors.js";
+import { InvalidStateError, NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import {
   closeInventorySession,
   inventorySummary,

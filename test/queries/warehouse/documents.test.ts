@@ -3,19 +3,24 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prng } from "../../../seed/generate.js";
 import { rows } from "../../../src/db.js";
-import { CheckViolationError, NotFoundError, ValidationError, withDbErrors } from "../../../src/errors.js";
+import {
+  CheckViolationError,
+  DocumentAlreadyCanceledError,
+  DocumentNotDraftError,
+  InsufficientStockError,
+  NotFoundError,
+  ReleaseExceedsReservedError,
+  ValidationError,
+  withDbErrors,
+} from "../../../src/errors/index.js";
 import {
   cancelStockDocument,
   checkLedgerInvariant,
   createStockDocument,
-  DocumentAlreadyCanceledError,
-  DocumentNotDraftError,
   getStockDocument,
   getStockLevel,
-  InsufficientStockError,
   lowStockReport,
   postStockDocument,
-  ReleaseExceedsReservedError,
   releaseStock,
   reserveStock,
   updateStockDocumentDraft,

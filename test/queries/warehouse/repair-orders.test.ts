@@ -3,8 +3,13 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../../src/db.js";
-import { InvalidStateError, NotFoundError } from "../../../src/errors.js";
-import { IllegalTransitionError } from "../../../src/queries/shared/errors.js";
+import { IllegalTransitionError } from "../../../src/errors/domain.js";
+import {
+  InsufficientStockError,
+  InvalidStateError,
+  NotFoundError,
+  RepairOrderClosedError,
+} from "../../../src/errors/index.js";
 import {
   addRepairParts,
   cancelRepairOrder,
@@ -12,11 +17,9 @@ import {
   closeRepairOrder,
   createStockDocument,
   getStockLevel,
-  InsufficientStockError,
   openRepairOrder,
   postStockDocument,
   progressRepairOrder,
-  RepairOrderClosedError,
 } from "../../../src/queries/warehouse/index.js";
 import { assetAssignments, assetEvents, assets } from "../../../src/schema/assets/tables.js";
 import { repairOrderParts, repairOrders, stockDocuments } from "../../../src/schema/warehouse/tables.js";

@@ -1,7 +1,7 @@
 /** Workflow: the request state machine pair by pair, idempotent reminders (also run concurrently), tickets. */
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NotFoundError, ValidationError } from "../../../src/errors.js";
+import { NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import {
   closeMaintenanceTicket,
   createWorkflowRequest,
