@@ -7,11 +7,11 @@
  * object-level refinements, so callers can `.pick()`, `.omit()`, `.extend()` them. Validate with
  * `parseInput(schema, input)` from src/errors.ts (throws ValidationError with field-level issues).
  */
-export * from "./assets.js";
-export * from "./cmdb.js";
-export * from "./core.js";
+export * from "./assets/schemas.js";
+export * from "./cmdb/schemas.js";
+export * from "./core/schemas.js";
 export * from "./dynamic.js";
 export * from "./field-definition.js";
 export * from "./refinements.js";
-export * from "./warehouse.js";
-export * from "./workflow.js";
+export * from "./warehouse/schemas.js";
+export * from "./workflow/schemas.js";

@@ -13,6 +13,20 @@ export const TEXT_CODE_MAX = 100;
 export const TEXT_NAME_MAX = 500;
 export const INT32_MAX = 2_147_483_647;
 
+/** A UUID, lower-cased so it compares (and sorts, for lock order) like PostgreSQL's uuid. The one uuid input. */
+export const uuid = () => z.uuid("must be a UUID").transform((s) => s.toLowerCase());
+
+/** `{ <key>: uuid }`: the input of an operation that takes one id. */
+export const idInput = <K extends string>(key: K) =>
+  z.strictObject({ [key]: uuid() } as Record<K, ReturnType<typeof uuid>>);
+
+/**
+ * Who acted and which request a write belongs to. Bounded as asset_events.actor_user_id
+ * varchar(255) and correlation_id varchar(100); every other table's copy (text) takes the same rule.
+ */
+export const actorUserId = () => trimmed(255);
+export const correlationId = () => trimmed(100);
+
 /** Trimmed, non-empty, at most `max` characters (codes, names, titles). */
 export const trimmed = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);

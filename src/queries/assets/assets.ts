@@ -3,7 +3,7 @@
  * prepared look-ups, assignment, return and moves, each with its asset_events row.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import {
   InvalidStateError,
@@ -22,14 +22,16 @@ import {
   locations,
 } from "../../schema/assets/index.js";
 import {
-  insertAssetAssignmentSchema,
-  insertAssetModelSchema,
-  insertAssetSchema,
-} from "../../validation/assets.js";
+  assetCodeInput,
+  assignAssetInput,
+  createAssetInput,
+  createAssetModelInput,
+  moveAssetInput,
+  returnAssetInput,
+} from "../../validation/assets/schemas.js";
 import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
-import { trimmed } from "../../validation/refinements.js";
+import { idInput } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
-import { actorFields, uuid } from "./inputs.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
 /** Re-throw a spec ValidationError with its paths under `prefix` ("spec.port_count"). */
@@ -42,15 +44,14 @@ function specIssues(error: unknown, prefix: string): never {
   throw error;
 }
 
-const createModelInput = insertAssetModelSchema.omit({ id: true, createdAt: true, specVersionId: true });
-export type CreateAssetModelInput = z.input<typeof createModelInput>;
+export type CreateAssetModelInput = z.input<typeof createAssetModelInput>;
 
 /**
  * Create a model. With a category that has an active spec version, `spec` is validated (and
  * normalised: defaults, MAC notation) against it and the version is recorded in spec_version_id.
  */
 export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput): Promise<AssetModel> {
-  const values = parseInput(createModelInput, input);
+  const values = parseInput(createAssetModelInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       let spec = values.spec ?? {};
@@ -75,9 +76,6 @@ export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput)
   );
 }
 
-const createAssetInput = insertAssetSchema
-  .omit({ id: true, createdAt: true, updatedAt: true, status: true })
-  .extend(actorFields);
 export type CreateAssetInput = z.input<typeof createAssetInput>;
 
 /**
@@ -137,22 +135,19 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
-  const { id } = parseInput(z.strictObject({ id: uuid() }), input);
+  const { id } = parseInput(idInput("id"), input);
   const [row] = await assetById(db).execute({ id });
   return row ?? null;
 }
 
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
-  const { assetCode } = parseInput(z.strictObject({ assetCode: trimmed(100) }), input);
+  const { assetCode } = parseInput(assetCodeInput, input);
   const [row] = await assetByCode(db).execute({ code: assetCode });
   return row ?? null;
 }
 
-const assignInput = insertAssetAssignmentSchema
-  .pick({ assigneeType: true, assigneeId: true, assigneeName: true, note: true })
-  .extend({ assetId: uuid(), ...actorFields });
-export type AssignAssetInput = z.input<typeof assignInput>;
+export type AssignAssetInput = z.input<typeof assignAssetInput>;
 
 /**
  * Hand an in_stock asset to a person, department or system: opens an assignment and moves the
@@ -164,7 +159,7 @@ export async function assignAsset(
   db: DbOrTx,
   input: AssignAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
-  const { assetId, actorUserId, correlationId, ...who } = parseInput(assignInput, input);
+  const { assetId, actorUserId, correlationId, ...who } = parseInput(assignAssetInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
@@ -195,8 +190,7 @@ export async function assignAsset(
   );
 }
 
-const returnInput = z.strictObject({ assetId: uuid(), note: trimmed(1000).optional(), ...actorFields });
-export type ReturnAssetInput = z.input<typeof returnInput>;
+export type ReturnAssetInput = z.input<typeof returnAssetInput>;
 
 /**
  * Close the open assignment (returned_at = now()); an in_use asset goes back to in_stock (an asset
@@ -206,7 +200,7 @@ export async function returnAsset(
   db: DbOrTx,
   input: ReturnAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
-  const { assetId, note, actorUserId, correlationId } = parseInput(returnInput, input);
+  const { assetId, note, actorUserId, correlationId } = parseInput(returnAssetInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       let asset = await lockAsset(tx, assetId);
@@ -240,12 +234,11 @@ export async function returnAsset(
   );
 }
 
-const moveInput = z.strictObject({ assetId: uuid(), locationId: uuid(), ...actorFields });
-export type MoveAssetInput = z.input<typeof moveInput>;
+export type MoveAssetInput = z.input<typeof moveAssetInput>;
 
 /** Move an asset to another location, with a `moved` event {from, to}. Disposed assets do not move. */
 export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asset> {
-  const { assetId, locationId, actorUserId, correlationId } = parseInput(moveInput, input);
+  const { assetId, locationId, actorUserId, correlationId } = parseInput(moveAssetInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);

@@ -3,20 +3,19 @@
  * with its asset_events row in the same transaction.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { IllegalTransitionError } from "../../errors/domain.js";
 import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import type { JsonObject } from "../../schema/_helpers.js";
 import {
-  ASSET_STATUSES,
+  type ASSET_STATUSES,
   type Asset,
   assetAssignments,
   assetEvents,
   assets,
 } from "../../schema/assets/index.js";
-import { trimmed } from "../../validation/refinements.js";
-import { actorFields, eventPayload, uuid } from "./inputs.js";
+import { transitionAssetStatusInput } from "../../validation/assets/schemas.js";
 
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
@@ -91,14 +90,7 @@ export async function serviceStatusOf(db: DbOrTx, assetId: string): Promise<"in_
   return (await hasOpenAssignment(db, assetId)) ? "in_use" : "in_stock";
 }
 
-const transitionInput = z.strictObject({
-  assetId: uuid(),
-  to: z.enum(ASSET_STATUSES),
-  reason: trimmed(1000).optional(),
-  ...actorFields,
-  payload: eventPayload(),
-});
-export type TransitionAssetStatusInput = z.input<typeof transitionInput>;
+export type TransitionAssetStatusInput = z.input<typeof transitionAssetStatusInput>;
 
 /**
  * Check `from -> to` against ASSET_TRANSITIONS and its guard with the asset row locked, update the
@@ -106,7 +98,10 @@ export type TransitionAssetStatusInput = z.input<typeof transitionInput>;
  * (a savepoint inside a caller's transaction). Refusals: NotFoundError, IllegalTransitionError.
  */
 export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetStatusInput): Promise<Asset> {
-  const { assetId, to, reason, actorUserId, correlationId, payload } = parseInput(transitionInput, input);
+  const { assetId, to, reason, actorUserId, correlationId, payload } = parseInput(
+    transitionAssetStatusInput,
+    input,
+  );
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);

@@ -4,12 +4,11 @@
  * (served by idx_locations_path). Moving a location rewrites the path of its whole subtree.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import { type Location, locations } from "../../schema/assets/index.js";
-import { trimmed } from "../../validation/refinements.js";
-import { uuid } from "./inputs.js";
+import { createLocationInput, moveLocationInput } from "../../validation/assets/schemas.js";
 
 /** Serialises tree moves: two concurrent moves could otherwise each pass the cycle check and form a loop. */
 const LOCATION_TREE_LOCK = 0x6c6f63747265656en; // "loctreen"
@@ -20,10 +19,6 @@ export const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (c) => `\
 /** Path segment of a location name: '/' would split it, so it becomes '-'. */
 const segmentOf = (name: string) => name.trim().replaceAll("/", "-");
 
-const createLocationInput = z.strictObject({
-  name: trimmed(255),
-  parentId: uuid().nullish(),
-});
 export type CreateLocationInput = z.input<typeof createLocationInput>;
 
 async function getLocation(db: DbOrTx, id: string, lock = false): Promise<Location> {
@@ -61,11 +56,6 @@ export async function createLocation(db: DbOrTx, input: CreateLocationInput): Pr
   );
 }
 
-const moveLocationInput = z.strictObject({
-  locationId: uuid(),
-  /** New parent; null makes it a root. */
-  parentId: uuid().nullable(),
-});
 export type MoveLocationInput = z.input<typeof moveLocationInput>;
 
 /**

@@ -7,39 +7,20 @@ import { and, asc, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { parseInput, ValidationError, withDbErrors } from "../../errors/index.js";
-import { ASSET_STATUSES, type Asset, assetModels, assets, locations } from "../../schema/assets/index.js";
-import { inet, mac, trimmed } from "../../validation/refinements.js";
+import { type Asset, assetModels, assets, locations } from "../../schema/assets/index.js";
+import { SEARCH_PAGE_MAX, searchAssetsInput } from "../../validation/assets/schemas.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
-import { uuid } from "./inputs.js";
 
-export const SEARCH_PAGE_MAX = 500;
+export { SEARCH_PAGE_MAX };
 
-const searchInput = z.strictObject({
-  /** asset_code prefix, case-insensitive. */
-  code: trimmed(100).optional(),
-  /** hostname prefix, case-insensitive. */
-  hostname: trimmed(255).optional(),
-  /** serial_no, exact (case-insensitive). */
-  serial: trimmed(255).optional(),
-  /** A host address (exact match) or a CIDR (every address inside it). */
-  ip: inet().optional(),
-  /** Any accepted notation (aa:bb:.., aa-bb-.., aabb.ccdd.eeff, aabbccddeeff). */
-  mac: mac().optional(),
-  status: z.array(z.enum(ASSET_STATUSES)).min(1).optional(),
-  /** This location and everything under it. */
-  locationId: uuid().optional(),
-  categoryId: uuid().optional(),
-  limit: z.int().min(1).max(SEARCH_PAGE_MAX).default(50),
-  cursor: z.string().max(2000).optional(),
-});
-export type SearchAssetsInput = z.input<typeof searchInput>;
+export type SearchAssetsInput = z.input<typeof searchAssetsInput>;
 
 /** LIKE pattern for "starts with", wildcards in the input taken literally. */
 const startsWith = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** One page of matching assets; pass `nextCursor` back as `cursor` for the next one. */
 export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): Promise<Page<Asset>> {
-  const q = parseInput(searchInput, input);
+  const q = parseInput(searchAssetsInput, input);
   const where: SQL[] = [];
   if (q.code) where.push(sql`lower(${assets.assetCode}) LIKE lower(${startsWith(q.code)})`);
   if (q.hostname) where.push(sql`lower(${assets.hostname}) LIKE lower(${startsWith(q.hostname)})`);

@@ -4,37 +4,19 @@
  * validated it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { NoActiveTypeVersionError } from "../../errors/domain.js";
 import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import type { Json, JsonObject } from "../../schema/_helpers.js";
 import type { CmdbCi } from "../../schema/cmdb/index.js";
 import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../../schema/cmdb/tables.js";
-import {
-  activeAttrDefs,
-  insertCmdbCiSchema,
-  json,
-  parseFields,
-  updateCmdbCiSchema,
-} from "../../validation/index.js";
+import { createCiInput, updateCiInput } from "../../validation/cmdb/schemas.js";
+import { activeAttrDefs, parseFields } from "../../validation/index.js";
+import { idInput } from "../../validation/refinements.js";
 
-const uuidInput = z.uuid().transform((s) => s.toLowerCase());
-
-export const createCiInput = insertCmdbCiSchema.omit({ id: true, createdAt: true, updatedAt: true }).extend({
-  typeId: uuidInput,
-  /** Attribute values by key, validated against the type's active version (defaults applied). */
-  attributes: z.record(z.string(), json).optional(),
-});
 export type CreateCiInput = z.input<typeof createCiInput>;
 
-export const updateCiInput = updateCmdbCiSchema
-  .omit({ id: true, createdAt: true, updatedAt: true, typeId: true })
-  .extend({
-    ciId: uuidInput,
-    /** Keys to set (merged over the stored values); null removes a key. */
-    attributes: z.record(z.string(), json.nullable()).optional(),
-  });
 export type UpdateCiInput = z.input<typeof updateCiInput>;
 
 export interface CiWithAttributes extends CmdbCi {
@@ -174,7 +156,7 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
 
 /** A CI with its attribute values. */
 export async function getCi(db: DbOrTx, input: { ciId: string }): Promise<CiWithAttributes> {
-  const { ciId } = parseInput(z.object({ ciId: uuidInput }), input);
+  const { ciId } = parseInput(idInput("ciId"), input);
   const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
   if (!ci) throw new NotFoundError("CI", ciId);
   return withAttributes(db, ci);

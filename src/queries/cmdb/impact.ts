@@ -13,25 +13,22 @@
  * minimal depth and the relationship that reached it at that depth (lowest relationship id on ties).
  */
 import { type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { NotFoundError, parseInput } from "../../errors/index.js";
 import { cmdbCis, cmdbServices } from "../../schema/cmdb/tables.js";
+import {
+  DEFAULT_MAX_DEPTH,
+  IMPACT_DIRECTIONS,
+  type ImpactDirection,
+  impactInput,
+  MAX_DEPTH_LIMIT,
+  serviceMapInput,
+} from "../../validation/cmdb/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
 
-export const IMPACT_DIRECTIONS = ["dependencies", "dependents"] as const;
-export type ImpactDirection = (typeof IMPACT_DIRECTIONS)[number];
-export const DEFAULT_MAX_DEPTH = 5;
-export const MAX_DEPTH_LIMIT = 20;
+export { DEFAULT_MAX_DEPTH, IMPACT_DIRECTIONS, type ImpactDirection, MAX_DEPTH_LIMIT };
 
-const uuidInput = z.uuid().transform((s) => s.toLowerCase());
-const depthInput = z.number().int().min(1).max(MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
-
-export const impactInput = z.object({
-  ciId: uuidInput,
-  direction: z.enum(IMPACT_DIRECTIONS),
-  maxDepth: depthInput,
-});
 export type ImpactInput = z.input<typeof impactInput>;
 
 export interface ReachedCi {
@@ -135,7 +132,6 @@ export async function impactAnalysis(db: DbOrTx, input: ImpactInput): Promise<Im
   return { ciId: q.ciId, direction: q.direction, maxDepth: q.maxDepth, reached };
 }
 
-export const serviceMapInput = z.object({ serviceId: uuidInput, maxDepth: depthInput });
 export type ServiceMapInput = z.input<typeof serviceMapInput>;
 
 export interface ServiceMapNode {

@@ -5,7 +5,7 @@
  * Impact analysis treats every active relationship from -> to as "from depends on to".
  */
 import { and, eq, or, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import {
   DuplicateRelationshipError,
@@ -15,24 +15,9 @@ import {
 import { NotFoundError, parseInput, UniqueViolationError, withDbErrors } from "../../errors/index.js";
 import type { CmdbRelationship } from "../../schema/cmdb/index.js";
 import { cmdbCis, cmdbRelationships, cmdbRelationshipTypes } from "../../schema/cmdb/tables.js";
-import { isoDate, trimmed } from "../../validation/index.js";
+import { relateCisInput } from "../../validation/cmdb/schemas.js";
+import { idInput } from "../../validation/refinements.js";
 
-const uuidInput = z.uuid().transform((s) => s.toLowerCase());
-
-export const relateCisInput = z
-  .object({
-    /** The relationship type, by id or by code (exactly one). */
-    relTypeId: uuidInput.optional(),
-    relTypeCode: z.string().min(1).max(100).optional(),
-    fromCiId: uuidInput,
-    toCiId: uuidInput,
-    sinceDate: isoDate().optional(),
-    note: trimmed(2000).optional(),
-  })
-  .refine((r) => (r.relTypeId === undefined) !== (r.relTypeCode === undefined), {
-    message: "give relTypeId or relTypeCode",
-    path: ["relTypeId"],
-  });
 export type RelateCisInput = z.input<typeof relateCisInput>;
 
 /**
@@ -128,7 +113,7 @@ export async function retireRelationship(
   db: DbOrTx,
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
-  const { relationshipId } = parseInput(z.object({ relationshipId: uuidInput }), input);
+  const { relationshipId } = parseInput(idInput("relationshipId"), input);
   const [row] = await db
     .update(cmdbRelationships)
     .set({ status: "retired" })

@@ -4,34 +4,19 @@
  * so concurrent writers never lose an increment.
  */
 import { sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { parseInput, withDbErrors } from "../../errors/index.js";
 import { type UsageLog, type UserTokenStat, usageLogs, userTokenStats } from "../../schema/core/index.js";
-import { MODEL_TIER_MAX, MODEL_TIER_MIN } from "../../schema/core/tables.js";
-import { decimal, intRange, nonNegativeInt, trimmed } from "../../validation/refinements.js";
+import { recordUsageInput } from "../../validation/core/schemas.js";
 
-const recordInput = z.strictObject({
-  userId: trimmed(255),
-  modelId: trimmed(100),
-  /** Provider of the model (part of the stats key; usage_logs has no provider column). */
-  provider: trimmed(100),
-  tier: intRange(MODEL_TIER_MIN, MODEL_TIER_MAX),
-  promptTokens: nonNegativeInt().default(0),
-  completionTokens: nonNegativeInt().default(0),
-  totalCost: decimal({ precision: 10, scale: 6 }).default("0"),
-  qualityScore: decimal({ precision: 3, scale: 2 }).optional(),
-  escalated: z.boolean().default(false),
-  /** True for the first message of a conversation: counts it in conversation_count. */
-  newConversation: z.boolean().default(false),
-});
-export type RecordUsageInput = z.input<typeof recordInput>;
+export type RecordUsageInput = z.input<typeof recordUsageInput>;
 
 export async function recordUsage(
   db: DbOrTx,
   input: RecordUsageInput,
 ): Promise<{ log: UsageLog; stats: UserTokenStat }> {
-  const q = parseInput(recordInput, input);
+  const q = parseInput(recordUsageInput, input);
   const totalTokens = q.promptTokens + q.completionTokens;
   return withDbErrors(() =>
     db.transaction(async (tx) => {

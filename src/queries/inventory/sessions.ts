@@ -4,7 +4,7 @@
  * found or moved (or record an unknown code), closing freezes what was never scanned as missing.
  */
 import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
@@ -16,8 +16,8 @@ import {
   inventorySessions,
   locations,
 } from "../../schema/assets/index.js";
-import { TEXT_NAME_MAX, trimmed } from "../../validation/refinements.js";
-import { uuid } from "../assets/inputs.js";
+import { scanInventoryInput, startInventoryInput } from "../../validation/assets/schemas.js";
+import { idInput } from "../../validation/refinements.js";
 import { likePrefix } from "../assets/locations.js";
 
 export type InventoryItemStatus = (typeof INVENTORY_ITEM_STATUSES)[number];
@@ -25,20 +25,14 @@ export type InventoryItemStatus = (typeof INVENTORY_ITEM_STATUSES)[number];
 /** Assets that are no longer physically expected anywhere are not snapshotted. */
 const NOT_EXPECTED = ["disposed", "lost"] as const;
 
-const startInput = z.strictObject({
-  name: trimmed(TEXT_NAME_MAX),
-  locationId: uuid(),
-  createdBy: trimmed(255).optional(),
-  correlationId: trimmed(100).optional(),
-});
-export type StartInventoryInput = z.input<typeof startInput>;
+export type StartInventoryInput = z.input<typeof startInventoryInput>;
 
 /** Start a session for a location subtree; returns it with the number of expected assets. */
 export async function startInventorySession(
   db: DbOrTx,
   input: StartInventoryInput,
 ): Promise<{ session: InventorySession; expected: number }> {
-  const { name, locationId, createdBy, correlationId } = parseInput(startInput, input);
+  const { name, locationId, createdBy, correlationId } = parseInput(startInventoryInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const [root] = await tx.select().from(locations).where(eq(locations.id, locationId));
@@ -95,15 +89,7 @@ async function lockOpenSession(
   return session;
 }
 
-const scanInput = z.strictObject({
-  sessionId: uuid(),
-  /** What the scanner read: an asset_code, or else a serial number. */
-  code: trimmed(255),
-  /** Where the asset was seen. */
-  locationId: uuid(),
-  note: trimmed(1000).optional(),
-});
-export type ScanInput = z.input<typeof scanInput>;
+export type ScanInput = z.input<typeof scanInventoryInput>;
 
 /**
  * Record a scan: `found` when the asset is where it was expected, `moved` when it is seen in another
@@ -111,7 +97,7 @@ export type ScanInput = z.input<typeof scanInput>;
  * Scanning an asset again updates its item (the last scan wins).
  */
 export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<InventoryItem> {
-  const { sessionId, code, locationId, note } = parseInput(scanInput, input);
+  const { sessionId, code, locationId, note } = parseInput(scanInventoryInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "share");
@@ -184,7 +170,7 @@ export type InventorySummary = {
 
 /** Counts per item status of one session. */
 export async function inventorySummary(db: DbOrTx, input: { sessionId: string }): Promise<InventorySummary> {
-  const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
+  const { sessionId } = parseInput(idInput("sessionId"), input);
   return withDbErrors(async () => {
     const [session] = await db.select().from(inventorySessions).where(eq(inventorySessions.id, sessionId));
     if (!session) throw new NotFoundError("inventory session", sessionId);
@@ -214,7 +200,7 @@ export async function closeInventorySession(
   db: DbOrTx,
   input: { sessionId: string },
 ): Promise<InventorySummary> {
-  const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
+  const { sessionId } = parseInput(idInput("sessionId"), input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "update");

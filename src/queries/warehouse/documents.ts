@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "../../errors/domain.js";
 import {
@@ -13,93 +13,31 @@ import {
   NotFoundError,
   parseInput,
   ValidationError,
-  type ValidationIssue,
   withDbErrors,
 } from "../../errors/index.js";
 import type { StockDocument, StockDocumentLine } from "../../schema/warehouse/index.js";
 import {
-  ADJUST_DIRECTIONS,
-  STOCK_DOCUMENT_TYPES,
   sparePartMovements,
   spareParts,
   stockDocumentLines,
   stockDocuments,
   warehouses,
 } from "../../schema/warehouse/tables.js";
+import {
+  cancelStockDocumentInput,
+  createStockDocumentInput,
+  documentIdInput,
+  lineDirectionIssues,
+  postStockDocumentInput,
+  type stockDocumentLinesInput,
+  updateDraftInput,
+} from "../../validation/warehouse/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
-import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
 import { applyMovements, type MovementInput, REVERSE_MOVEMENT, type StockLevel } from "./ledger.js";
 
 /** ref_type of the movements a document posts, and of those its cancel posts. */
 export const DOCUMENT_REF_TYPE = "stock_document";
 export const DOCUMENT_CANCEL_REF_TYPE = "stock_document_cancel";
-
-const lineSchema = z.object({
-  partId: uuidInput,
-  qty: qtyInput,
-  unitCost: moneyInput.optional(),
-  serialNo: optionalText,
-  note: optionalText,
-  /** adjust documents only: plus adds stock, minus removes it. */
-  adjustDirection: z.enum(ADJUST_DIRECTIONS).optional(),
-});
-
-const linesSchema = z.array(lineSchema).min(1).max(1000);
-
-export const createStockDocumentInput = z
-  .object({
-    docType: z.enum(STOCK_DOCUMENT_TYPES),
-    /** Unique document code; generated ("ISS-<date>-<random>") when omitted. */
-    code: z.string().min(1).max(100).optional(),
-    warehouseId: uuidInput,
-    /** transfer documents only: the receiving warehouse. */
-    targetWarehouseId: uuidInput.optional(),
-    docDate: z.iso.date().optional(),
-    refType: optionalText,
-    refId: uuidInput.optional(),
-    note: optionalText,
-    createdBy: optionalText,
-    correlationId: optionalText,
-    lines: linesSchema,
-  })
-  .superRefine((doc, ctx) => {
-    if (doc.docType === "transfer") {
-      if (!doc.targetWarehouseId) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["targetWarehouseId"],
-          message: "a transfer needs a target warehouse",
-        });
-      } else if (doc.targetWarehouseId === doc.warehouseId) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["targetWarehouseId"],
-          message: "target must differ from source",
-        });
-      }
-    } else if (doc.targetWarehouseId) {
-      ctx.addIssue({ code: "custom", path: ["targetWarehouseId"], message: "only transfers have a target" });
-    }
-    for (const issue of lineDirectionIssues(doc.docType, doc.lines)) {
-      ctx.addIssue({ code: "custom", path: issue.path.split("."), message: issue.message });
-    }
-  });
-
-/** Adjust lines need a direction; other lines must not have one. */
-function lineDirectionIssues(
-  docType: (typeof STOCK_DOCUMENT_TYPES)[number],
-  lines: { adjustDirection?: string | undefined }[],
-): ValidationIssue[] {
-  return lines.flatMap((line, i): ValidationIssue[] => {
-    if (docType === "adjust" && !line.adjustDirection) {
-      return [{ path: `lines.${i}.adjustDirection`, message: "adjust lines need plus or minus" }];
-    }
-    if (docType !== "adjust" && line.adjustDirection) {
-      return [{ path: `lines.${i}.adjustDirection`, message: "only adjust lines have a direction" }];
-    }
-    return [];
-  });
-}
 
 export type CreateStockDocumentInput = z.input<typeof createStockDocumentInput>;
 
@@ -163,7 +101,7 @@ export async function createStockDocument(
   );
 }
 
-function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof linesSchema>) {
+function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof stockDocumentLinesInput>) {
   return tx
     .insert(stockDocumentLines)
     .values(
@@ -179,8 +117,6 @@ function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof line
     )
     .returning();
 }
-
-const documentIdInput = z.object({ documentId: uuidInput });
 
 const documentById = preparedPer("netops_document_by_id", (db, name) =>
   db
@@ -210,13 +146,6 @@ export async function getStockDocument(
   return { ...header, lines };
 }
 
-export const updateDraftInput = z.object({
-  documentId: uuidInput,
-  note: z.string().max(1000).nullable().optional(),
-  docDate: z.iso.date().optional(),
-  /** Replaces every line of the draft. */
-  lines: linesSchema.optional(),
-});
 export type UpdateDraftInput = z.input<typeof updateDraftInput>;
 
 /** Edit a draft (note, date, lines); anything but a draft is refused with DocumentNotDraftError. */
@@ -301,12 +230,6 @@ function movementsOf(header: StockDocument, lines: StockDocumentLine[]): Movemen
   });
 }
 
-export const postStockDocumentInput = z.object({
-  documentId: uuidInput,
-  approvedBy: optionalText,
-  actorUserId: optionalText,
-  correlationId: optionalText,
-});
 export type PostStockDocumentInput = z.input<typeof postStockDocumentInput>;
 
 export interface PostResult {
@@ -353,11 +276,6 @@ export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInpu
   );
 }
 
-export const cancelStockDocumentInput = z.object({
-  documentId: uuidInput,
-  actorUserId: optionalText,
-  correlationId: optionalText,
-});
 export type CancelStockDocumentInput = z.input<typeof cancelStockDocumentInput>;
 
 /**

@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import {
   InvalidStateError,
@@ -16,41 +16,28 @@ import {
   RepairOrderClosedError,
   withDbErrors,
 } from "../../errors/index.js";
-import { SEVERITIES } from "../../schema/_helpers.js";
 import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
 import {
-  REPAIR_PART_ACTIONS,
-  REPAIR_TYPES,
   repairOrderParts,
   repairOrders,
   sparePartMovements,
   spareParts,
 } from "../../schema/warehouse/tables.js";
+import {
+  addRepairPartsInput,
+  cancelRepairOrderInput,
+  closeRepairOrderInput,
+  openRepairOrderInput,
+  progressRepairOrderInput,
+} from "../../validation/warehouse/schemas.js";
 import { serviceStatusOf, transitionAssetStatus } from "../assets/lifecycle.js";
 import { createStockDocument, type PostResult, postStockDocument } from "./documents.js";
-import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
 
 /** Statuses in which work (parts, status changes, close) can still happen. */
 export const OPEN_REPAIR_STATUSES = ["open", "diagnosing", "waiting_parts", "repaired"] as const;
 type OpenRepairStatus = (typeof OPEN_REPAIR_STATUSES)[number];
 const isOpen = (s: string): s is OpenRepairStatus => (OPEN_REPAIR_STATUSES as readonly string[]).includes(s);
 
-const actor = { actorUserId: optionalText, correlationId: optionalText };
-
-export const openRepairOrderInput = z.object({
-  assetId: uuidInput,
-  ciId: uuidInput.optional(),
-  /** Unique code; generated ("RO-<date>-<random>") when omitted. */
-  code: z.string().trim().min(1).max(100).optional(),
-  title: z.string().trim().min(1).max(500),
-  description: z.string().max(10_000).optional(),
-  severity: z.enum(SEVERITIES),
-  repairType: z.enum(REPAIR_TYPES).default("internal"),
-  technicianName: optionalText,
-  vendorId: uuidInput.optional(),
-  createdBy: optionalText,
-  ...actor,
-});
 export type OpenRepairOrderInput = z.input<typeof openRepairOrderInput>;
 
 async function lockOrder(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
@@ -107,25 +94,6 @@ export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): 
   );
 }
 
-export const addRepairPartsInput = z.object({
-  repairOrderId: uuidInput,
-  warehouseId: uuidInput,
-  parts: z
-    .array(
-      z.object({
-        partId: uuidInput,
-        qty: qtyInput,
-        /** Defaults to the unit cost of the part's latest receipt into that warehouse, else 0. */
-        unitCost: moneyInput.optional(),
-        action: z.enum(REPAIR_PART_ACTIONS).default("replace"),
-        serialNo: optionalText,
-        note: optionalText,
-      }),
-    )
-    .min(1)
-    .max(200),
-  ...actor,
-});
 export type AddRepairPartsInput = z.input<typeof addRepairPartsInput>;
 
 export interface AddRepairPartsResult {
@@ -238,11 +206,6 @@ const PROGRESS: Record<OpenRepairStatus, readonly OpenRepairStatus[]> = {
   repaired: [],
 };
 
-export const progressRepairOrderInput = z.object({
-  repairOrderId: uuidInput,
-  status: z.enum(["diagnosing", "waiting_parts", "repaired"]),
-  diagnosis: z.string().max(10_000).optional(),
-});
 export type ProgressRepairOrderInput = z.input<typeof progressRepairOrderInput>;
 
 /** Move an open order to diagnosing / waiting_parts / repaired (InvalidStateError otherwise). */
@@ -267,14 +230,6 @@ export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrder
   );
 }
 
-export const closeRepairOrderInput = z.object({
-  repairOrderId: uuidInput,
-  resolution: z.string().max(10_000).optional(),
-  laborCost: moneyInput.optional(),
-  /** Defaults to the minutes between opened_at and now. */
-  downtimeMinutes: z.number().int().min(0).optional(),
-  ...actor,
-});
 export type CloseRepairOrderInput = z.input<typeof closeRepairOrderInput>;
 
 /**
@@ -324,8 +279,6 @@ async function backInService(
     payload: { repairOrderId: order.id, repairOrderCode: order.code },
   });
 }
-
-export const cancelRepairOrderInput = z.object({ repairOrderId: uuidInput, ...actor });
 
 /**
  * Cancel an open order that consumed no parts (parts already issued would need a stock decision:

@@ -1,14 +1,12 @@
 /** Stock reads and reservations: current level, reserve/release, low-stock report, ledger check. */
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { type DbOrTx, rows } from "../../db.js";
 import { parseInput, withDbErrors } from "../../errors/index.js";
 import { sparePartMovements, sparePartStock, spareParts, warehouses } from "../../schema/warehouse/tables.js";
+import { lowStockInput, reservationInput, stockKeyInput } from "../../validation/warehouse/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
-import { optionalText, qtyInput, uuidInput } from "./inputs.js";
 import { applyMovements, MOVEMENT_EFFECT, type MovementType, type StockLevel } from "./ledger.js";
-
-const stockKeyInput = z.object({ warehouseId: uuidInput, partId: uuidInput });
 
 const stockLevelQuery = preparedPer("netops_stock_level", (db, name) =>
   db
@@ -40,15 +38,6 @@ export async function getStockLevel(
   return { ...key, onHand, reserved, available: onHand - reserved };
 }
 
-export const reservationInput = z.object({
-  warehouseId: uuidInput,
-  partId: uuidInput,
-  qty: qtyInput,
-  refType: optionalText,
-  refId: uuidInput.optional(),
-  actorUserId: optionalText,
-  correlationId: optionalText,
-});
 export type ReservationInput = z.input<typeof reservationInput>;
 
 async function reservation(
@@ -126,8 +115,6 @@ const lowStockQuery = preparedPer("netops_low_stock", (db, name) =>
     .orderBy(sql`10 DESC`, warehouses.code, spareParts.partCode)
     .prepare(name),
 );
-
-const lowStockInput = z.object({ warehouseId: uuidInput.optional() }).optional();
 
 /**
  * Stock rows whose free stock (on_hand - reserved) is below the part's min_level, biggest

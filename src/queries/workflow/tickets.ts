@@ -1,17 +1,18 @@
 /** Maintenance tickets: open, start, close (or cancel), each refused outside its declared states. */
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { IllegalTransitionError } from "../../errors/domain.js";
 import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
-  MAINTENANCE_TICKET_STATUSES,
+  type MAINTENANCE_TICKET_STATUSES,
   type MaintenanceTicket,
   maintenanceTickets,
 } from "../../schema/workflow/index.js";
-import { TEXT_NAME_MAX, trimmed } from "../../validation/refinements.js";
-import { insertMaintenanceTicketSchema } from "../../validation/workflow.js";
-import { uuid } from "../assets/inputs.js";
+import {
+  openMaintenanceTicketInput,
+  transitionMaintenanceTicketInput,
+} from "../../validation/workflow/schemas.js";
 
 export type MaintenanceTicketStatus = (typeof MAINTENANCE_TICKET_STATUSES)[number];
 
@@ -24,17 +25,14 @@ export const TICKET_TRANSITIONS: {
   canceled: [],
 };
 
-const openInput = insertMaintenanceTicketSchema
-  .omit({ id: true, status: true, openedAt: true, closedAt: true, resolution: true })
-  .extend({ assetId: uuid() });
-export type OpenMaintenanceTicketInput = z.input<typeof openInput>;
+export type OpenMaintenanceTicketInput = z.input<typeof openMaintenanceTicketInput>;
 
 /** Open a ticket against an asset (status open, opened_at now()). */
 export async function openMaintenanceTicket(
   db: DbOrTx,
   input: OpenMaintenanceTicketInput,
 ): Promise<MaintenanceTicket> {
-  const values = parseInput(openInput, input);
+  const values = parseInput(openMaintenanceTicketInput, input);
   return withDbErrors(async () => {
     const [row] = await db
       .insert(maintenanceTickets)
@@ -44,20 +42,14 @@ export async function openMaintenanceTicket(
   });
 }
 
-const transitionInput = z.strictObject({
-  ticketId: uuid(),
-  to: z.enum(MAINTENANCE_TICKET_STATUSES),
-  diagnosis: trimmed(TEXT_NAME_MAX * 20).optional(),
-  resolution: trimmed(TEXT_NAME_MAX * 20).optional(),
-});
-export type TransitionMaintenanceTicketInput = z.input<typeof transitionInput>;
+export type TransitionMaintenanceTicketInput = z.input<typeof transitionMaintenanceTicketInput>;
 
 /** Move a ticket along TICKET_TRANSITIONS; closing or canceling stamps closed_at. */
 export async function transitionMaintenanceTicket(
   db: DbOrTx,
   input: TransitionMaintenanceTicketInput,
 ): Promise<MaintenanceTicket> {
-  const { ticketId, to, diagnosis, resolution } = parseInput(transitionInput, input);
+  const { ticketId, to, diagnosis, resolution } = parseInput(transitionMaintenanceTicketInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const [ticket] = await tx
