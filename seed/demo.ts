@@ -549,11 +549,10 @@ class DemoBuilder {
     const models = await this.models(vendorIds);
     const assetRows = await this.assets(rooms, vendorIds, models);
     await this.assignments(assetRows);
-    const cis = await this.cmdb(assetRows);
+    await this.cmdb(assetRows);
     const parts = await this.warehouse(rooms);
     await this.repairs(assetRows, parts);
     await this.inventory(rooms, assetRows);
-    void cis;
   }
 
   private async locations(): Promise<Loc[]> {
@@ -1079,7 +1078,7 @@ class DemoBuilder {
           category,
           manufacturer,
           model,
-          uom: code.startsWith("PATCH") ? "pcs" : "pcs",
+          uom: "pcs",
           minLevel: r.int(2, 10),
         })),
       )

@@ -6,7 +6,7 @@
  */
 export { DemoRefusedError, ScaleLoadError, ScaleRefusedError } from "../src/errors/operational.js";
 export { DEMO_SEED, type DemoOptions, type DemoReport, seedDemo } from "./demo.js";
-export { SEED_LOCK_KEY, type SeedReferenceOptions, seedReference } from "./load-reference.js";
+export { type SeedReferenceOptions, seedReference } from "./load-reference.js";
 export { type ReferenceData, referenceData } from "./reference.js";
 export {
   SCALE_SEED,

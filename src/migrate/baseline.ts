@@ -1,13 +1,6 @@
-/**
- * Baseline (Flyway `baseline`, Alembic `stamp`): adopt a database that was built outside the
- * migrations (the legacy pg_dump of seed 000's process). The live schema is compared with the schema
- * the migrations up to `to` (default: the first, 0000) produce, by the drift check; only an exact
- * match (modulo the drift check's equivalences) records those migrations as applied, without
- * running them. Any difference is reported and nothing is written, not even the history table.
- */
-import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { Database } from "../db.js";
+import { advisoryXactLock, LOCK_KEYS } from "../locks.js";
 import {
   compareSchemas,
   type DriftItem,
@@ -17,7 +10,7 @@ import {
 } from "./drift.js";
 import { ensureHistoryTable, readHistory, recordApplied } from "./history.js";
 import { readJournal } from "./journal.js";
-import { filesUpTo, MIGRATION_LOCK_KEY } from "./runner.js";
+import { filesUpTo } from "./runner.js";
 
 export interface BaselineOptions {
   migrationsFolder?: string;
@@ -71,7 +64,7 @@ export async function baseline(
   for (const note of notes) log(`note: ${note}`);
 
   return live.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+    await advisoryXactLock(tx, LOCK_KEYS.migration);
     // Re-check under the lock: a migrate may have started meanwhile.
     if ((await readHistory(tx)).length > 0) {
       return {

@@ -11,12 +11,10 @@ import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { type Database, driverError, type Transaction } from "../db.js";
 import { MigrationError, ModifiedMigrationError } from "../errors/operational.js";
+import { advisoryXactLock, LOCK_KEYS } from "../locks.js";
 import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
 import { classify } from "./status.js";
-
-/** Advisory lock key shared by every runner of this project ("netopsai" as a 64-bit number). */
-export const MIGRATION_LOCK_KEY = 0x6e65746f70736169n;
 
 export interface MigrateOptions {
   migrationsFolder?: string;
@@ -49,11 +47,6 @@ const firstLine = (text: string, max = 160) => {
   return line.length > max ? `${line.slice(0, max)}...` : line;
 };
 
-/** Pending = journal entries whose hash is not recorded, in journal order. */
-export function pendingMigrations(files: MigrationFile[], appliedHashes: Set<string>): MigrationFile[] {
-  return files.filter((f) => !appliedHashes.has(f.hash));
-}
-
 async function applyOne(tx: Transaction, file: MigrationFile): Promise<void> {
   for (const [i, statement] of file.statements.entries()) {
     // A savepoint per statement would hide the failure from the outer rollback; we want it whole.
@@ -85,7 +78,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
   const accept = new Set(options.acceptModified ?? []);
   return db.transaction(async (tx) => {
     // Transaction-scoped: released by COMMIT or ROLLBACK, never leaked by a crashed process.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+    await advisoryXactLock(tx, LOCK_KEYS.migration);
     await ensureHistoryTable(tx);
     const { migrations, unknown } = classify(files, await readHistory(tx));
     const modified = migrations.filter((m) => m.state === "modified");

@@ -8,7 +8,7 @@
  */
 import { getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type DbOrTx, rows } from "../../src/db.js";
 import {
   DbError,
@@ -17,16 +17,14 @@ import {
   toDbError,
   ValidationError,
 } from "../../src/errors/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 import { bases, corpus } from "./corpus.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 beforeAll(async () => {
   // toDbError is called bare here: load what withDbErrors loads first (CHECK columns).
   await loadConstraintCatalogue();
-  t = await createTestDatabase();
 });
-afterAll(() => t?.close());
 
 const tables = [...new Set(corpus.map((c) => c.table))];
 

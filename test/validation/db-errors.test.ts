@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CheckViolationError,
   ForeignKeyViolationError,
@@ -26,15 +26,13 @@ import {
   sparePartStock,
   users,
 } from "../../src/schema/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 beforeAll(async () => {
   // toDbError is called bare here: load what withDbErrors loads first (CHECK columns).
   await loadConstraintCatalogue();
-  t = await createTestDatabase();
 });
-afterAll(() => t?.close());
 
 const SECRET = "sk-live-TOPSECRET-4242";
 

@@ -32,6 +32,7 @@ import {
 import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
 import { idInput } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
+import { one, takeFirst } from "../shared/rows.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
 /** Re-throw a spec ValidationError with its paths under `prefix` ("spec.port_count"). */
@@ -67,11 +68,13 @@ export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput)
           specVersionId = active.versionId;
         }
       }
-      const [row] = await tx
-        .insert(assetModels)
-        .values({ ...values, spec, specVersionId })
-        .returning();
-      return row as AssetModel;
+      const row = one(
+        await tx
+          .insert(assetModels)
+          .values({ ...values, spec, specVersionId })
+          .returning(),
+      );
+      return row;
     }),
   );
 }
@@ -101,11 +104,13 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
           }
         }
       }
-      const [asset] = await tx
-        .insert(assets)
-        .values({ ...values, status: "in_stock" })
-        .returning();
-      const created = asset as Asset;
+      const asset = one(
+        await tx
+          .insert(assets)
+          .values({ ...values, status: "in_stock" })
+          .returning(),
+      );
+      const created = asset;
       await writeAssetEvent(
         tx,
         created.id,
@@ -167,10 +172,12 @@ export async function assignAsset(
       if (status !== "in_stock") {
         throw new InvalidStateError(`asset ${assetId} is ${status}; only an in_stock asset can be assigned`);
       }
-      const [assignment] = await tx
-        .insert(assetAssignments)
-        .values({ assetId, ...who })
-        .returning();
+      const assignment = one(
+        await tx
+          .insert(assetAssignments)
+          .values({ assetId, ...who })
+          .returning(),
+      );
       await writeAssetEvent(
         tx,
         assetId,
@@ -185,7 +192,7 @@ export async function assignAsset(
         ...(actorUserId ? { actorUserId } : {}),
         ...(correlationId ? { correlationId } : {}),
       });
-      return { asset: updated, assignment: assignment as AssetAssignment };
+      return { asset: updated, assignment: assignment };
     }),
   );
 }
@@ -204,14 +211,16 @@ export async function returnAsset(
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       let asset = await lockAsset(tx, assetId);
-      const [assignment] = await tx
-        .update(assetAssignments)
-        .set({
-          returnedAt: sql`now()`,
-          ...(note ? { note: sql`concat_ws(E'\n', ${assetAssignments.note}, ${note}::text)` } : {}),
-        })
-        .where(and(eq(assetAssignments.assetId, assetId), isNull(assetAssignments.returnedAt)))
-        .returning();
+      const assignment = takeFirst(
+        await tx
+          .update(assetAssignments)
+          .set({
+            returnedAt: sql`now()`,
+            ...(note ? { note: sql`concat_ws(E'\n', ${assetAssignments.note}, ${note}::text)` } : {}),
+          })
+          .where(and(eq(assetAssignments.assetId, assetId), isNull(assetAssignments.returnedAt)))
+          .returning(),
+      );
       if (!assignment) throw new InvalidStateError(`asset ${assetId} has no open assignment to return`);
       await writeAssetEvent(
         tx,
@@ -251,7 +260,9 @@ export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asse
       if (asset.locationId === locationId) {
         throw new InvalidStateError(`asset ${assetId} is already at location ${locationId}`);
       }
-      const [updated] = await tx.update(assets).set({ locationId }).where(eq(assets.id, assetId)).returning();
+      const updated = one(
+        await tx.update(assets).set({ locationId }).where(eq(assets.id, assetId)).returning(),
+      );
       await writeAssetEvent(
         tx,
         assetId,
@@ -259,7 +270,7 @@ export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asse
         { from: asset.locationId, to: locationId },
         { actorUserId, correlationId },
       );
-      return updated as Asset;
+      return updated;
     }),
   );
 }

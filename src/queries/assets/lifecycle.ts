@@ -16,6 +16,7 @@ import {
   assets,
 } from "../../schema/assets/index.js";
 import { transitionAssetStatusInput } from "../../validation/assets/schemas.js";
+import { one } from "../shared/rows.js";
 
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
@@ -37,11 +38,6 @@ export const ASSET_TRANSITIONS: {
   lost: { in_stock: "unassigned", in_use: "assigned", retired: "unassigned", disposed: "unassigned" },
   disposed: {},
 };
-
-/** Whether `from -> to` is in the table (guards aside). */
-export function isDeclaredTransition(from: AssetStatus, to: AssetStatus): boolean {
-  return ASSET_TRANSITIONS[from][to] !== undefined;
-}
 
 /** A NULL status (legacy rows; the column is nullable in 0000) counts as its default, in_stock. */
 export const statusOf = (asset: Pick<Asset, "status">): AssetStatus => asset.status ?? "in_stock";
@@ -125,7 +121,9 @@ export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetSt
           throw new IllegalTransitionError("asset", assetId, from, to, "the asset must be returned first");
         }
       }
-      const [updated] = await tx.update(assets).set({ status: to }).where(eq(assets.id, assetId)).returning();
+      const updated = one(
+        await tx.update(assets).set({ status: to }).where(eq(assets.id, assetId)).returning(),
+      );
       await writeAssetEvent(
         tx,
         assetId,
@@ -133,7 +131,7 @@ export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetSt
         { ...(payload ?? {}), from, to, ...(reason ? { reason } : {}) },
         { actorUserId, correlationId },
       );
-      return updated as Asset;
+      return updated;
     }),
   );
 }

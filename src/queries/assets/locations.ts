@@ -7,14 +7,11 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
+import { advisoryXactLock, LOCK_KEYS } from "../../locks.js";
 import { type Location, locations } from "../../schema/assets/index.js";
 import { createLocationInput, moveLocationInput } from "../../validation/assets/schemas.js";
-
-/** Serialises tree moves: two concurrent moves could otherwise each pass the cycle check and form a loop. */
-const LOCATION_TREE_LOCK = 0x6c6f63747265656en; // "loctreen"
-
-/** SQL that escapes LIKE wildcards in a path, for `path LIKE <escaped> || '%'`. */
-export const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import { likePrefix } from "../shared/like.js";
+import { one } from "../shared/rows.js";
 
 /** Path segment of a location name: '/' would split it, so it becomes '-'. */
 const segmentOf = (name: string) => name.trim().replaceAll("/", "-");
@@ -43,15 +40,17 @@ export async function createLocation(db: DbOrTx, input: CreateLocationInput): Pr
   const { name, parentId } = parseInput(createLocationInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      await advisoryXactLock(tx, LOCK_KEYS.locationTree);
       const parentPath = parentId ? (await getLocation(tx, parentId)).path : "/";
       const path = `${parentPath.endsWith("/") ? parentPath : `${parentPath}/`}${segmentOf(name)}/`;
       await refuseTakenPath(tx, path);
-      const [row] = await tx
-        .insert(locations)
-        .values({ name, parentId: parentId ?? null, path })
-        .returning();
-      return row as Location;
+      const row = one(
+        await tx
+          .insert(locations)
+          .values({ name, parentId: parentId ?? null, path })
+          .returning(),
+      );
+      return row;
     }),
   );
 }
@@ -70,7 +69,7 @@ export async function moveLocation(
   const { locationId, parentId } = parseInput(moveLocationInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      await advisoryXactLock(tx, LOCK_KEYS.locationTree);
       const location = await getLocation(tx, locationId, true);
       const oldPath = location.path;
       let parentPath = "/";
@@ -92,12 +91,14 @@ export async function moveLocation(
         .set({ path: sql`${newPath} || substr(${locations.path}, ${oldPath.length + 1})` })
         .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
         .returning({ id: locations.id });
-      const [row] = await tx
-        .update(locations)
-        .set({ parentId: parentId ?? null })
-        .where(eq(locations.id, locationId))
-        .returning();
-      return { location: row as Location, rewritten: moved.length };
+      const row = one(
+        await tx
+          .update(locations)
+          .set({ parentId: parentId ?? null })
+          .where(eq(locations.id, locationId))
+          .returning(),
+      );
+      return { location: row, rewritten: moved.length };
     }),
   );
 }

@@ -10,20 +10,20 @@ import { parseInput, ValidationError, withDbErrors } from "../../errors/index.js
 import { type Asset, assetModels, assets, locations } from "../../schema/assets/index.js";
 import { SEARCH_PAGE_MAX, searchAssetsInput } from "../../validation/assets/schemas.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
+import { likePrefix } from "../shared/like.js";
 
 export { SEARCH_PAGE_MAX };
 
 export type SearchAssetsInput = z.input<typeof searchAssetsInput>;
 
 /** LIKE pattern for "starts with", wildcards in the input taken literally. */
-const startsWith = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** One page of matching assets; pass `nextCursor` back as `cursor` for the next one. */
 export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): Promise<Page<Asset>> {
   const q = parseInput(searchAssetsInput, input);
   const where: SQL[] = [];
-  if (q.code) where.push(sql`lower(${assets.assetCode}) LIKE lower(${startsWith(q.code)})`);
-  if (q.hostname) where.push(sql`lower(${assets.hostname}) LIKE lower(${startsWith(q.hostname)})`);
+  if (q.code) where.push(sql`lower(${assets.assetCode}) LIKE lower(${likePrefix(q.code)})`);
+  if (q.hostname) where.push(sql`lower(${assets.hostname}) LIKE lower(${likePrefix(q.hostname)})`);
   if (q.serial) where.push(sql`lower(${assets.serialNo}) = lower(${q.serial})`);
   if (q.ip) {
     where.push(

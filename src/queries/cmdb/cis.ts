@@ -14,6 +14,7 @@ import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../../schema/cmdb/tables
 import { createCiInput, updateCiInput } from "../../validation/cmdb/schemas.js";
 import { activeAttrDefs, parseFields } from "../../validation/index.js";
 import { idInput } from "../../validation/refinements.js";
+import { one } from "../shared/rows.js";
 
 export type CreateCiInput = z.input<typeof createCiInput>;
 
@@ -54,7 +55,7 @@ async function writeAttributes(
       .values(present.map(([key, value]) => ({ ciId, versionId, key, value })))
       .onConflictDoUpdate({
         target: [cmdbCiAttrValues.ciId, cmdbCiAttrValues.key],
-        set: { value: sql`excluded.value`, versionId: sql`excluded.version_id`, updatedAt: sql`now()` },
+        set: { value: sql`excluded.value`, versionId: sql`excluded.version_id` },
       });
   }
   const cleared = [
@@ -100,9 +101,9 @@ export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWith
         .where(eq(cmdbCiTypes.id, fields.typeId));
       if (!type) throw new NotFoundError("CI type", fields.typeId);
       const { values, versionId } = await validateAttributes(tx, fields.typeId, attributes);
-      const [ci] = await tx.insert(cmdbCis).values(fields).returning();
-      await writeAttributes(tx, ci!.id, versionId, values);
-      const result = await withAttributes(tx, ci!);
+      const ci = one(await tx.insert(cmdbCis).values(fields).returning());
+      await writeAttributes(tx, ci.id, versionId, values);
+      const result = await withAttributes(tx, ci);
       return { ...result, versionId };
     }),
   );
@@ -122,11 +123,7 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
       if (!ci) throw new NotFoundError("CI", ciId);
       let updated = ci;
       if (Object.keys(fields).length > 0) {
-        [updated] = (await tx
-          .update(cmdbCis)
-          .set({ ...fields, updatedAt: sql`now()` })
-          .where(eq(cmdbCis.id, ciId))
-          .returning()) as [CmdbCi];
+        updated = one(await tx.update(cmdbCis).set(fields).where(eq(cmdbCis.id, ciId)).returning());
       }
       let versionId: string | null = null;
       if (attributes) {

@@ -4,7 +4,7 @@
  * Direction: a relationship from A to B reads "A <code> B" (A depends_on B, A runs_on B, ...).
  * Impact analysis treats every active relationship from -> to as "from depends on to".
  */
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import {
@@ -13,10 +13,12 @@ import {
   SelfRelationshipError,
 } from "../../errors/domain.js";
 import { NotFoundError, parseInput, UniqueViolationError, withDbErrors } from "../../errors/index.js";
+import { advisoryXactLock, cmdbRelationshipLock } from "../../locks.js";
 import type { CmdbRelationship } from "../../schema/cmdb/index.js";
 import { cmdbCis, cmdbRelationships, cmdbRelationshipTypes } from "../../schema/cmdb/tables.js";
 import { relateCisInput } from "../../validation/cmdb/schemas.js";
 import { idInput } from "../../validation/refinements.js";
+import { one, takeFirst } from "../shared/rows.js";
 
 export type RelateCisInput = z.input<typeof relateCisInput>;
 
@@ -57,9 +59,7 @@ export async function relateCis(db: DbOrTx, input: RelateCisInput): Promise<Cmdb
         // Checked here, not only by the UNIQUE constraint of the integrity migration: the advisory
         // lock on (type, from, to) makes two concurrent relateCis of the same triple take turns, so
         // the second sees the first even on a database without that constraint.
-        await tx.execute(
-          sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cmdb_rel:${relType.id}:${r.fromCiId}:${r.toCiId}`}, 0))`,
-        );
+        await advisoryXactLock(tx, cmdbRelationshipLock(relType.id, r.fromCiId, r.toCiId));
         const [existing] = await tx
           .select()
           .from(cmdbRelationships)
@@ -75,29 +75,33 @@ export async function relateCis(db: DbOrTx, input: RelateCisInput): Promise<Cmdb
           throw new DuplicateRelationshipError(relType.code, r.fromCiId, r.toCiId);
         }
         if (existing) {
-          const [revived] = await tx
-            .update(cmdbRelationships)
-            .set({
-              status: "active",
-              sinceDate: r.sinceDate ?? existing.sinceDate,
-              note: r.note ?? existing.note,
-            })
-            .where(eq(cmdbRelationships.id, existing.id))
-            .returning();
-          return revived!;
+          const revived = one(
+            await tx
+              .update(cmdbRelationships)
+              .set({
+                status: "active",
+                sinceDate: r.sinceDate ?? existing.sinceDate,
+                note: r.note ?? existing.note,
+              })
+              .where(eq(cmdbRelationships.id, existing.id))
+              .returning(),
+          );
+          return revived;
         }
-        const [created] = await tx
-          .insert(cmdbRelationships)
-          .values({
-            relTypeId: relType.id,
-            fromCiId: r.fromCiId,
-            toCiId: r.toCiId,
-            status: "active",
-            sinceDate: r.sinceDate ?? null,
-            note: r.note ?? null,
-          })
-          .returning();
-        return created!;
+        const created = one(
+          await tx
+            .insert(cmdbRelationships)
+            .values({
+              relTypeId: relType.id,
+              fromCiId: r.fromCiId,
+              toCiId: r.toCiId,
+              status: "active",
+              sinceDate: r.sinceDate ?? null,
+              note: r.note ?? null,
+            })
+            .returning(),
+        );
+        return created;
       }),
     );
   } catch (typed) {
@@ -114,11 +118,13 @@ export async function retireRelationship(
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
   const { relationshipId } = parseInput(idInput("relationshipId"), input);
-  const [row] = await db
-    .update(cmdbRelationships)
-    .set({ status: "retired" })
-    .where(eq(cmdbRelationships.id, relationshipId))
-    .returning();
+  const row = takeFirst(
+    await db
+      .update(cmdbRelationships)
+      .set({ status: "retired" })
+      .where(eq(cmdbRelationships.id, relationshipId))
+      .returning(),
+  );
   if (!row) throw new NotFoundError("relationship", relationshipId);
   return row;
 }

@@ -9,6 +9,7 @@ import type { DbOrTx } from "../../db.js";
 import { parseInput, withDbErrors } from "../../errors/index.js";
 import { type UsageLog, type UserTokenStat, usageLogs, userTokenStats } from "../../schema/core/index.js";
 import { recordUsageInput } from "../../validation/core/schemas.js";
+import { one } from "../shared/rows.js";
 
 export type RecordUsageInput = z.input<typeof recordUsageInput>;
 
@@ -20,45 +21,54 @@ export async function recordUsage(
   const totalTokens = q.promptTokens + q.completionTokens;
   return withDbErrors(() =>
     db.transaction(async (tx) => {
-      const [log] = await tx
-        .insert(usageLogs)
-        .values({
-          userId: q.userId,
-          modelId: q.modelId,
-          tier: q.tier,
-          promptTokens: q.promptTokens,
-          completionTokens: q.completionTokens,
-          totalTokens,
-          totalCost: q.totalCost,
-          qualityScore: q.qualityScore ?? null,
-          escalated: q.escalated,
-        })
-        .returning();
-      const usage = log as UsageLog;
-      const [stats] = await tx
-        .insert(userTokenStats)
-        .values({
-          userId: q.userId,
-          // The UTC day of the logged call, so the log and its roll-up agree.
-          date: sql`(${usage.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`,
-          model: q.modelId,
-          provider: q.provider,
-          totalTokens,
-          totalCost: q.totalCost,
-          messageCount: 1,
-          conversationCount: q.newConversation ? 1 : 0,
-        })
-        .onConflictDoUpdate({
-          target: [userTokenStats.userId, userTokenStats.date, userTokenStats.model, userTokenStats.provider],
-          set: {
-            totalTokens: sql`coalesce(${userTokenStats.totalTokens}, 0) + excluded.total_tokens`,
-            totalCost: sql`coalesce(${userTokenStats.totalCost}, 0) + excluded.total_cost`,
-            messageCount: sql`coalesce(${userTokenStats.messageCount}, 0) + excluded.message_count`,
-            conversationCount: sql`coalesce(${userTokenStats.conversationCount}, 0) + excluded.conversation_count`,
-          },
-        })
-        .returning();
-      return { log: usage, stats: stats as UserTokenStat };
+      const log = one(
+        await tx
+          .insert(usageLogs)
+          .values({
+            userId: q.userId,
+            modelId: q.modelId,
+            tier: q.tier,
+            promptTokens: q.promptTokens,
+            completionTokens: q.completionTokens,
+            totalTokens,
+            totalCost: q.totalCost,
+            qualityScore: q.qualityScore ?? null,
+            escalated: q.escalated,
+          })
+          .returning(),
+      );
+      const usage = log;
+      const stats = one(
+        await tx
+          .insert(userTokenStats)
+          .values({
+            userId: q.userId,
+            // The UTC day of the logged call, so the log and its roll-up agree.
+            date: sql`(${usage.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`,
+            model: q.modelId,
+            provider: q.provider,
+            totalTokens,
+            totalCost: q.totalCost,
+            messageCount: 1,
+            conversationCount: q.newConversation ? 1 : 0,
+          })
+          .onConflictDoUpdate({
+            target: [
+              userTokenStats.userId,
+              userTokenStats.date,
+              userTokenStats.model,
+              userTokenStats.provider,
+            ],
+            set: {
+              totalTokens: sql`coalesce(${userTokenStats.totalTokens}, 0) + excluded.total_tokens`,
+              totalCost: sql`coalesce(${userTokenStats.totalCost}, 0) + excluded.total_cost`,
+              messageCount: sql`coalesce(${userTokenStats.messageCount}, 0) + excluded.message_count`,
+              conversationCount: sql`coalesce(${userTokenStats.conversationCount}, 0) + excluded.conversation_count`,
+            },
+          })
+          .returning(),
+      );
+      return { log: usage, stats: stats };
     }),
   );
 }

@@ -3,7 +3,6 @@
  * transaction) or canceled (a posted one by reversing movements). A posted document never
  * changes otherwise.
  */
-import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
@@ -32,7 +31,9 @@ import {
   type stockDocumentLinesInput,
   updateDraftInput,
 } from "../../validation/warehouse/schemas.js";
+import { generateCode } from "../shared/codes.js";
 import { preparedPer } from "../shared/prepared.js";
+import { one } from "../shared/rows.js";
 import { applyMovements, type MovementInput, REVERSE_MOVEMENT, type StockLevel } from "./ledger.js";
 
 /** ref_type of the movements a document posts, and of those its cancel posts. */
@@ -43,13 +44,6 @@ export type CreateStockDocumentInput = z.input<typeof createStockDocumentInput>;
 
 export interface StockDocumentWithLines extends StockDocument {
   lines: StockDocumentLine[];
-}
-
-const CODE_PREFIX = { receipt: "RCV", issue: "ISS", adjust: "ADJ", transfer: "TRF" } as const;
-
-function generateCode(docType: keyof typeof CODE_PREFIX): string {
-  const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-  return `${CODE_PREFIX[docType]}-${day}-${randomBytes(5).toString("hex")}`;
 }
 
 async function assertExist(tx: DbOrTx, warehouseIds: string[], partIds: string[]): Promise<void> {
@@ -79,24 +73,26 @@ export async function createStockDocument(
         doc.targetWarehouseId ? [doc.warehouseId, doc.targetWarehouseId] : [doc.warehouseId],
         doc.lines.map((l) => l.partId),
       );
-      const [header] = await tx
-        .insert(stockDocuments)
-        .values({
-          docType: doc.docType,
-          code: doc.code ?? generateCode(doc.docType),
-          status: "draft",
-          warehouseId: doc.warehouseId,
-          targetWarehouseId: doc.targetWarehouseId ?? null,
-          ...(doc.docDate ? { docDate: doc.docDate } : {}),
-          refType: doc.refType ?? null,
-          refId: doc.refId ?? null,
-          note: doc.note ?? null,
-          createdBy: doc.createdBy ?? null,
-          correlationId: doc.correlationId ?? null,
-        })
-        .returning();
-      const lines = await insertLines(tx, header!.id, doc.lines);
-      return { ...header!, lines };
+      const header = one(
+        await tx
+          .insert(stockDocuments)
+          .values({
+            docType: doc.docType,
+            code: doc.code ?? generateCode(doc.docType),
+            status: "draft",
+            warehouseId: doc.warehouseId,
+            targetWarehouseId: doc.targetWarehouseId ?? null,
+            ...(doc.docDate ? { docDate: doc.docDate } : {}),
+            refType: doc.refType ?? null,
+            refId: doc.refId ?? null,
+            note: doc.note ?? null,
+            createdBy: doc.createdBy ?? null,
+            correlationId: doc.correlationId ?? null,
+          })
+          .returning(),
+      );
+      const lines = await insertLines(tx, header.id, doc.lines);
+      return { ...header, lines };
     }),
   );
 }
@@ -160,15 +156,16 @@ export async function updateStockDocumentDraft(
       if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
       const issues = change.lines ? lineDirectionIssues(header.docType, change.lines) : [];
       if (issues.length > 0) throw new ValidationError(issues);
-      const [updated] = await tx
-        .update(stockDocuments)
-        .set({
-          ...(change.note !== undefined ? { note: change.note } : {}),
-          ...(change.docDate ? { docDate: change.docDate } : {}),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(stockDocuments.id, header.id))
-        .returning();
+      const updated = one(
+        await tx
+          .update(stockDocuments)
+          .set({
+            ...(change.note !== undefined ? { note: change.note } : {}),
+            ...(change.docDate ? { docDate: change.docDate } : {}),
+          })
+          .where(eq(stockDocuments.id, header.id))
+          .returning(),
+      );
       let lines: StockDocumentLine[];
       if (change.lines) {
         await assertExist(
@@ -184,7 +181,7 @@ export async function updateStockDocumentDraft(
           .from(stockDocumentLines)
           .where(eq(stockDocumentLines.documentId, header.id));
       }
-      return { ...updated!, lines };
+      return { ...updated, lines };
     }),
   );
 }
@@ -264,14 +261,16 @@ export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInpu
         actorUserId: req.actorUserId ?? null,
         correlationId: req.correlationId ?? header.correlationId,
       });
-      const [document] = await tx
-        .update(stockDocuments)
-        .set({ status: "posted", approvedBy: req.approvedBy ?? header.approvedBy, updatedAt: sql`now()` })
-        .where(eq(stockDocuments.id, header.id))
-        .returning()
-        .prepare("netops_document_posted")
-        .execute();
-      return { document: document!, movements: movements.length, stock };
+      const document = one(
+        await tx
+          .update(stockDocuments)
+          .set({ status: "posted", approvedBy: req.approvedBy ?? header.approvedBy })
+          .where(eq(stockDocuments.id, header.id))
+          .returning()
+          .prepare("netops_document_posted")
+          .execute(),
+      );
+      return { document: document, movements: movements.length, stock };
     }),
   );
 }
@@ -314,12 +313,14 @@ export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocument
         });
         count = reversal.length;
       }
-      const [document] = await tx
-        .update(stockDocuments)
-        .set({ status: "canceled", updatedAt: sql`now()` })
-        .where(eq(stockDocuments.id, header.id))
-        .returning();
-      return { document: document!, movements: count, stock };
+      const document = one(
+        await tx
+          .update(stockDocuments)
+          .set({ status: "canceled" })
+          .where(eq(stockDocuments.id, header.id))
+          .returning(),
+      );
+      return { document: document, movements: count, stock };
     }),
   );
 }

@@ -162,7 +162,6 @@ export async function applyMovements(
     .set({
       onHand: sql`coalesce(${sparePartStock.onHand}, 0) + ${v}.d_on`,
       reserved: sql`coalesce(${sparePartStock.reserved}, 0) + ${v}.d_res`,
-      updatedAt: sql`now()`,
     })
     .from(
       sql`unnest(${uuidArray(deltas.map((d) => d.warehouseId))}, ${uuidArray(deltas.map((d) => d.partId))}, ${intArray(deltas.map((d) => d.onHand))}, ${intArray(deltas.map((d) => d.reserved))}) AS v(w, p, d_on, d_res)`,

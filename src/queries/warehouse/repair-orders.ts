@@ -5,7 +5,7 @@
  * it has an open assignment, in_stock otherwise). Asset status changes go through
  * transitionAssetStatus, which writes the asset_events rows, in the same transaction.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
@@ -31,6 +31,8 @@ import {
   progressRepairOrderInput,
 } from "../../validation/warehouse/schemas.js";
 import { serviceStatusOf, transitionAssetStatus } from "../assets/lifecycle.js";
+import { generateCode } from "../shared/codes.js";
+import { one } from "../shared/rows.js";
 import { createStockDocument, type PostResult, postStockDocument } from "./documents.js";
 
 /** Statuses in which work (parts, status changes, close) can still happen. */
@@ -61,8 +63,7 @@ export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): 
       // The id is chosen here so the asset transition (which refuses a missing asset or a forbidden
       // move with a typed error) runs first and its event can name the order.
       const id = randomUUID();
-      const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-      const code = o.code ?? `RO-${day}-${randomBytes(5).toString("hex")}`;
+      const code = o.code ?? generateCode("repairOrder");
       await transitionAssetStatus(tx, {
         assetId: o.assetId,
         to: "in_repair",
@@ -71,25 +72,27 @@ export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): 
         correlationId: o.correlationId,
         payload: { repairOrderId: id, repairOrderCode: code },
       });
-      const [order] = await tx
-        .insert(repairOrders)
-        .values({
-          id,
-          assetId: o.assetId,
-          ciId: o.ciId ?? null,
-          code,
-          title: o.title,
-          description: o.description ?? null,
-          severity: o.severity,
-          status: "open",
-          repairType: o.repairType,
-          technicianName: o.technicianName ?? null,
-          vendorId: o.vendorId ?? null,
-          createdBy: o.createdBy ?? null,
-          correlationId: o.correlationId ?? null,
-        })
-        .returning();
-      return order!;
+      const order = one(
+        await tx
+          .insert(repairOrders)
+          .values({
+            id,
+            assetId: o.assetId,
+            ciId: o.ciId ?? null,
+            code,
+            title: o.title,
+            description: o.description ?? null,
+            severity: o.severity,
+            status: "open",
+            repairType: o.repairType,
+            technicianName: o.technicianName ?? null,
+            vendorId: o.vendorId ?? null,
+            createdBy: o.createdBy ?? null,
+            correlationId: o.correlationId ?? null,
+          })
+          .returning(),
+      );
+      return order;
     }),
   );
 }
@@ -124,16 +127,17 @@ async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): 
 }
 
 async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
-  const [order] = await tx
-    .update(repairOrders)
-    .set({
-      partsCost: sql`(SELECT coalesce(sum(p.qty * coalesce(p.unit_cost, 0)), 0)
+  const order = one(
+    await tx
+      .update(repairOrders)
+      .set({
+        partsCost: sql`(SELECT coalesce(sum(p.qty * coalesce(p.unit_cost, 0)), 0)
                         FROM ${repairOrderParts} p WHERE p.repair_order_id = ${repairOrderId})`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(repairOrders.id, repairOrderId))
-    .returning();
-  return order!;
+      })
+      .where(eq(repairOrders.id, repairOrderId))
+      .returning(),
+  );
+  return order;
 }
 
 /**
@@ -220,12 +224,14 @@ export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrder
           `repair order ${order.id}: cannot go from ${order.status} to ${r.status}`,
         );
       }
-      const [updated] = await tx
-        .update(repairOrders)
-        .set({ status: r.status, ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}), updatedAt: sql`now()` })
-        .where(eq(repairOrders.id, order.id))
-        .returning();
-      return updated!;
+      const updated = one(
+        await tx
+          .update(repairOrders)
+          .set({ status: r.status, ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}) })
+          .where(eq(repairOrders.id, order.id))
+          .returning(),
+      );
+      return updated;
     }),
   );
 }
@@ -243,22 +249,23 @@ export async function closeRepairOrder(db: DbOrTx, input: CloseRepairOrderInput)
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
       await recomputePartsCost(tx, order.id);
-      const [closed] = await tx
-        .update(repairOrders)
-        .set({
-          status: "closed",
-          closedAt: sql`now()`,
-          resolution: r.resolution ?? order.resolution,
-          ...(r.laborCost !== undefined ? { laborCost: r.laborCost } : {}),
-          downtimeMinutes:
-            r.downtimeMinutes ??
-            sql`greatest(0, floor(extract(epoch FROM now() - coalesce(${repairOrders.openedAt}, now())) / 60))::int`,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(repairOrders.id, order.id))
-        .returning();
+      const closed = one(
+        await tx
+          .update(repairOrders)
+          .set({
+            status: "closed",
+            closedAt: sql`now()`,
+            resolution: r.resolution ?? order.resolution,
+            ...(r.laborCost !== undefined ? { laborCost: r.laborCost } : {}),
+            downtimeMinutes:
+              r.downtimeMinutes ??
+              sql`greatest(0, floor(extract(epoch FROM now() - coalesce(${repairOrders.openedAt}, now())) / 60))::int`,
+          })
+          .where(eq(repairOrders.id, order.id))
+          .returning(),
+      );
       if (order.assetId) await backInService(tx, order, "closed", r);
-      return closed!;
+      return closed;
     }),
   );
 }
@@ -299,13 +306,15 @@ export async function cancelRepairOrder(
         .where(eq(repairOrderParts.repairOrderId, order.id))
         .limit(1);
       if (part) throw new InvalidStateError(`repair order ${order.id} has consumed parts; close it instead`);
-      const [canceled] = await tx
-        .update(repairOrders)
-        .set({ status: "canceled", closedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(eq(repairOrders.id, order.id))
-        .returning();
+      const canceled = one(
+        await tx
+          .update(repairOrders)
+          .set({ status: "canceled", closedAt: sql`now()` })
+          .where(eq(repairOrders.id, order.id))
+          .returning(),
+      );
       if (order.assetId) await backInService(tx, order, "canceled", r);
-      return canceled!;
+      return canceled;
     }),
   );
 }

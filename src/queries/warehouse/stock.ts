@@ -6,6 +6,7 @@ import { parseInput, withDbErrors } from "../../errors/index.js";
 import { sparePartMovements, sparePartStock, spareParts, warehouses } from "../../schema/warehouse/tables.js";
 import { lowStockInput, reservationInput, stockKeyInput } from "../../validation/warehouse/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
+import { one } from "../shared/rows.js";
 import { applyMovements, MOVEMENT_EFFECT, type MovementType, type StockLevel } from "./ledger.js";
 
 const stockLevelQuery = preparedPer("netops_stock_level", (db, name) =>
@@ -48,17 +49,19 @@ async function reservation(
   const r = parseInput(reservationInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
-      const [level] = await applyMovements(
-        tx,
-        [{ warehouseId: r.warehouseId, partId: r.partId, movementType, qty: r.qty }],
-        {
-          refType: r.refType ?? null,
-          refId: r.refId ?? null,
-          actorUserId: r.actorUserId ?? null,
-          correlationId: r.correlationId ?? null,
-        },
+      const level = one(
+        await applyMovements(
+          tx,
+          [{ warehouseId: r.warehouseId, partId: r.partId, movementType, qty: r.qty }],
+          {
+            refType: r.refType ?? null,
+            refId: r.refId ?? null,
+            actorUserId: r.actorUserId ?? null,
+            correlationId: r.correlationId ?? null,
+          },
+        ),
       );
-      return level!;
+      return level;
     }),
   );
 }

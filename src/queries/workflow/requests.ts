@@ -16,6 +16,7 @@ import {
   createWorkflowRequestInput,
   transitionWorkflowRequestInput,
 } from "../../validation/workflow/schemas.js";
+import { one } from "../shared/rows.js";
 
 export type WorkflowRequestStatus = (typeof WORKFLOW_REQUEST_STATUSES)[number];
 
@@ -40,11 +41,13 @@ export async function createWorkflowRequest(
 ): Promise<WorkflowRequest> {
   const values = parseInput(createWorkflowRequestInput, input);
   return withDbErrors(async () => {
-    const [row] = await db
-      .insert(workflowRequests)
-      .values({ ...values, status: "submitted" })
-      .returning();
-    return row as WorkflowRequest;
+    const row = one(
+      await db
+        .insert(workflowRequests)
+        .values({ ...values, status: "submitted" })
+        .returning(),
+    );
+    return row;
   });
 }
 
@@ -68,12 +71,14 @@ export async function transitionWorkflowRequest(
         throw new IllegalTransitionError("workflow request", requestId, request.status, to);
       }
       const decided = (to === "approved" || to === "rejected") && actor ? { approvedBy: actor } : {};
-      const [row] = await tx
-        .update(workflowRequests)
-        .set({ status: to, ...decided })
-        .where(eq(workflowRequests.id, requestId))
-        .returning();
-      return row as WorkflowRequest;
+      const row = one(
+        await tx
+          .update(workflowRequests)
+          .set({ status: to, ...decided })
+          .where(eq(workflowRequests.id, requestId))
+          .returning(),
+      );
+      return row;
     }),
   );
 }

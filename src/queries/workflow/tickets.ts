@@ -13,6 +13,7 @@ import {
   openMaintenanceTicketInput,
   transitionMaintenanceTicketInput,
 } from "../../validation/workflow/schemas.js";
+import { one } from "../shared/rows.js";
 
 export type MaintenanceTicketStatus = (typeof MAINTENANCE_TICKET_STATUSES)[number];
 
@@ -34,11 +35,13 @@ export async function openMaintenanceTicket(
 ): Promise<MaintenanceTicket> {
   const values = parseInput(openMaintenanceTicketInput, input);
   return withDbErrors(async () => {
-    const [row] = await db
-      .insert(maintenanceTickets)
-      .values({ ...values, status: "open" })
-      .returning();
-    return row as MaintenanceTicket;
+    const row = one(
+      await db
+        .insert(maintenanceTickets)
+        .values({ ...values, status: "open" })
+        .returning(),
+    );
+    return row;
   });
 }
 
@@ -62,17 +65,19 @@ export async function transitionMaintenanceTicket(
       if (!TICKET_TRANSITIONS[from].includes(to)) {
         throw new IllegalTransitionError("maintenance ticket", ticketId, from, to);
       }
-      const [row] = await tx
-        .update(maintenanceTickets)
-        .set({
-          status: to,
-          ...(to === "closed" || to === "canceled" ? { closedAt: sql`now()` } : {}),
-          ...(diagnosis !== undefined ? { diagnosis } : {}),
-          ...(resolution !== undefined ? { resolution } : {}),
-        })
-        .where(eq(maintenanceTickets.id, ticketId))
-        .returning();
-      return row as MaintenanceTicket;
+      const row = one(
+        await tx
+          .update(maintenanceTickets)
+          .set({
+            status: to,
+            ...(to === "closed" || to === "canceled" ? { closedAt: sql`now()` } : {}),
+            ...(diagnosis !== undefined ? { diagnosis } : {}),
+            ...(resolution !== undefined ? { resolution } : {}),
+          })
+          .where(eq(maintenanceTickets.id, ticketId))
+          .returning(),
+      );
+      return row;
     }),
   );
 }

@@ -1,6 +1,6 @@
 /** CIs and their attribute values validated against the type's active version. */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   NoActiveTypeVersionError,
   NotFoundError,
@@ -9,16 +9,10 @@ import {
 } from "../../../src/errors/index.js";
 import { createCi, getCi, updateCi } from "../../../src/queries/cmdb/index.js";
 import { cmdbCiAttrValues, cmdbCis } from "../../../src/schema/cmdb/tables.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { addVersion, makeCiType, tag } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 const serverDefs = [
   {

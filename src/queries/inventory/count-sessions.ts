@@ -18,7 +18,8 @@ import {
 } from "../../schema/assets/index.js";
 import { scanInventoryInput, startInventoryInput } from "../../validation/assets/schemas.js";
 import { idInput } from "../../validation/refinements.js";
-import { likePrefix } from "../assets/locations.js";
+import { likePrefix } from "../shared/like.js";
+import { one } from "../shared/rows.js";
 
 export type InventoryItemStatus = (typeof INVENTORY_ITEM_STATUSES)[number];
 
@@ -37,18 +38,20 @@ export async function startInventorySession(
     db.transaction(async (tx) => {
       const [root] = await tx.select().from(locations).where(eq(locations.id, locationId));
       if (!root) throw new NotFoundError("location", locationId);
-      const [session] = await tx
-        .insert(inventorySessions)
-        .values({
-          name,
-          locationId,
-          status: "in_progress",
-          startedAt: sql`now()`,
-          createdBy: createdBy ?? null,
-          correlationId: correlationId ?? null,
-        })
-        .returning();
-      const s = session as InventorySession;
+      const session = one(
+        await tx
+          .insert(inventorySessions)
+          .values({
+            name,
+            locationId,
+            status: "in_progress",
+            startedAt: sql`now()`,
+            createdBy: createdBy ?? null,
+            correlationId: correlationId ?? null,
+          })
+          .returning(),
+      );
+      const s = session;
       await tx.execute(sql`
         INSERT INTO ${inventoryItems} (session_id, asset_id, expected_location_id, status)
         SELECT ${s.id}, a.id, a.location_id, 'missing'
@@ -122,18 +125,20 @@ export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<I
         throw new InvalidStateError(`serial ${code} matches several assets; scan the asset code instead`);
       }
       if (!first) {
-        const [item] = await tx
-          .insert(inventoryItems)
-          .values({
-            sessionId,
-            assetId: null,
-            scannedLocationId: locationId,
-            scannedAt: sql`now()`,
-            status: "unknown",
-            note: note ? `scanned code ${code}: ${note}` : `scanned code ${code}`,
-          })
-          .returning();
-        return item as InventoryItem;
+        const item = one(
+          await tx
+            .insert(inventoryItems)
+            .values({
+              sessionId,
+              assetId: null,
+              scannedLocationId: locationId,
+              scannedAt: sql`now()`,
+              status: "unknown",
+              note: note ? `scanned code ${code}: ${note}` : `scanned code ${code}`,
+            })
+            .returning(),
+        );
+        return item;
       }
       const [existing] = await tx
         .select()
@@ -148,13 +153,14 @@ export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<I
         status,
         ...(note !== undefined ? { note } : {}),
       };
-      const [item] = existing
-        ? await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning()
-        : await tx
-            .insert(inventoryItems)
-            .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
-            .returning();
-      return item as InventoryItem;
+      return one(
+        existing
+          ? await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning()
+          : await tx
+              .insert(inventoryItems)
+              .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
+              .returning(),
+      );
     }),
   );
 }

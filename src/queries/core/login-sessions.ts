@@ -11,6 +11,7 @@ import { parseInput, withDbErrors } from "../../errors/index.js";
 import { type Session, sessions } from "../../schema/core/index.js";
 import { createSessionInput, revokeSessionInput, sessionTokenInput } from "../../validation/core/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
+import { one } from "../shared/rows.js";
 
 /** Hex SHA-256 of a token: what the token and refresh_token columns hold. */
 export const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
@@ -32,20 +33,22 @@ export async function createSession(db: DbOrTx, input: CreateSessionInput): Prom
   const token = q.token ?? newToken();
   const refreshToken = q.refreshToken ?? newToken();
   return withDbErrors(async () => {
-    const [session] = await db
-      .insert(sessions)
-      .values({
-        userId: q.userId,
-        token: hashToken(token),
-        refreshToken: hashToken(refreshToken),
-        expiresAt: sql`now() + make_interval(secs => ${q.ttlSeconds}::int)`,
-        refreshExpiresAt: sql`now() + make_interval(secs => ${q.refreshTtlSeconds}::int)`,
-        ipAddress: q.ipAddress ?? null,
-        userAgent: q.userAgent ?? null,
-        lastActivityAt: sql`now()`,
-      })
-      .returning();
-    return { session: session as Session, token, refreshToken };
+    const session = one(
+      await db
+        .insert(sessions)
+        .values({
+          userId: q.userId,
+          token: hashToken(token),
+          refreshToken: hashToken(refreshToken),
+          expiresAt: sql`now() + make_interval(secs => ${q.ttlSeconds}::int)`,
+          refreshExpiresAt: sql`now() + make_interval(secs => ${q.refreshTtlSeconds}::int)`,
+          ipAddress: q.ipAddress ?? null,
+          userAgent: q.userAgent ?? null,
+          lastActivityAt: sql`now()`,
+        })
+        .returning(),
+    );
+    return { session: session, token, refreshToken };
   });
 }
 
