@@ -1,6 +1,6 @@
 /**
  * The migration runner behind `npm run db:migrate` and `migrate(db)` at app start-up. It closes
- * drizzle-orm's migrator gaps (design.md): it serialises concurrent runs with an advisory lock,
+ * drizzle-orm's migrator gaps (docs/design.md): it serialises concurrent runs with an advisory lock,
  * picks pending migrations by hash in journal order (so an older migration that arrives by a merge
  * is applied, drizzle-orm #5769), refuses to run while an applied migration's file no longer matches
  * its recorded hash (unless told `acceptModified`), and runs the bookkeeping and every pending
