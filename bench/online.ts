@@ -154,7 +154,8 @@ async function lookups(ids: string[]) {
   const loops = Array.from({ length: clients }, async (_, c) => {
     let i = c;
     while (!stop) {
-      const id = ids[(i = (i * 7919 + 13) % ids.length)];
+      i = (i * 7919 + 13) % ids.length;
+      const id = ids[i];
       const started = performance.now();
       await sql`SELECT * FROM assets WHERE id = ${id as string}`;
       latencies.push(performance.now() - started);
