@@ -175,6 +175,29 @@ function watchBlockers(pool: Database | undefined, pid: number) {
 
 const LOCK_NOT_AVAILABLE = "55P03";
 
+/** postgres.js's own codes for a lost connection, and PostgreSQL's for a terminated backend. */
+const CONNECTION_LOST = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+/** True when `error` (or an error it wraps) says the session's connection is gone. */
+function connectionLost(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_LOST.has(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /**
  * Run `fn` in a migration session on `db` (postgres.js: one reserved connection of its pool;
  * PGlite: its single connection). The settings are put back (RESET) and the advisory lock released
@@ -216,6 +239,11 @@ export async function withMigrationSession<T>(
     driver = "pglite";
   }
   let locked = false;
+  /** The connection died (database dropped, backend terminated): queries on it would never answer. */
+  let lost = false;
+  const noteLost = (error: unknown) => {
+    if (connectionLost(error)) lost = true;
+  };
   try {
     // Wait for another run as long as it takes (concurrent deploys queue), then bound lock waits.
     await sessionDb.execute(settings(0, 0));
@@ -260,20 +288,26 @@ export async function withMigrationSession<T>(
           await sessionDb.execute(sql.raw("COMMIT"));
           return result;
         } catch (error) {
-          await sessionDb.execute(sql.raw("ROLLBACK")).catch(() => {});
+          noteLost(error);
+          if (!lost) await sessionDb.execute(sql.raw("ROLLBACK")).catch(noteLost);
           throw error;
         }
       },
     };
     return await fn(session);
+  } catch (error) {
+    noteLost(error);
+    throw error;
   } finally {
-    // Best effort: a broken connection has lost both already.
-    try {
-      if (locked)
-        await sessionDb.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
-      for (const name of RESET) await sessionDb.execute(sql.raw(`RESET ${name}`));
-    } catch {
-      // ignored: see above
+    // Best effort; a lost connection has lost the lock and the settings with it (and would never answer).
+    if (!lost) {
+      try {
+        if (locked)
+          await sessionDb.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+        for (const name of RESET) await sessionDb.execute(sql.raw(`RESET ${name}`));
+      } catch {
+        // ignored: see above
+      }
     }
     await release();
   }
