@@ -312,3 +312,53 @@ export async function withMigrationSession<T>(
     await release();
   }
 }
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+export interface RetryOptions {
+  /** Attempts after a lock timeout before giving up (default 3). */
+  retries?: number;
+  /** Wait before the first retry, doubled for each next one (default 1000 ms). */
+  retryDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Run `attempt` (whose transaction a lock timeout has already rolled back) again after each
+ * LockTimeoutError, waiting 1 s, 2 s, 4 s... and naming the blocker each time; after `retries`
+ * retries, throw the last LockTimeoutError with the migration (`tagOf` its statement) and the count.
+ * db:migrate and db:rollback share it.
+ */
+export async function withLockRetries<T>(
+  session: MigrationSession,
+  options: RetryOptions,
+  attempt: (n: number) => Promise<T>,
+  tagOf: (statement: string) => string | undefined = () => undefined,
+): Promise<T> {
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const log = options.log ?? (() => {});
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new RangeError(`retries must be a whole number >= 0 (got ${retries})`);
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!(error instanceof LockTimeoutError)) throw error;
+      const tag = tagOf(error.statement);
+      if (n > retries) throw error.withContext(tag, n);
+      const wait = delay * 2 ** (n - 1);
+      log(
+        `lock timeout (${session.lockTimeoutMs} ms)${tag ? ` in ${tag}` : ""}, rolled back; blocked by ` +
+          (error.blockers.length > 0
+            ? error.blockers.map(formatBlocker).join("; ")
+            : "a session that ended before it could be read") +
+          `; retry ${n} of ${retries} in ${wait} ms`,
+      );
+      await sleep(wait);
+    }
+  }
+}
