@@ -7,5 +7,6 @@ export * from "./db.js";
 export * from "./errors/index.js";
 export { baseline } from "./migrate/baseline.js";
 export { checkDrift } from "./migrate/drift.js";
-export { migrate } from "./migrate/runner.js";
+export { type MigrateOptions, migrate } from "./migrate/runner.js";
+export { type Blocker, type SessionOptions, withMigrationSession } from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";

@@ -1,7 +1,9 @@
 /**
- * Every PostgreSQL advisory lock this package takes, and the one helper that takes them. All are
- * transaction-scoped (`pg_advisory_xact_lock`): released at COMMIT or ROLLBACK, so a crashed
- * process never leaves one behind. Keys live here so two features can never pick the same number.
+ * Every PostgreSQL advisory lock key this package uses, and the one helper that takes them
+ * transaction-scoped (`pg_advisory_xact_lock`: released at COMMIT or ROLLBACK, so a crashed process
+ * never leaves one behind). The one session-level lock is the migration runner's, held on its
+ * reserved connection across per-migration transactions (src/migrate/session.ts); baseline takes
+ * the same key transaction-scoped. Keys live here so two features never pick the same number.
  */
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "./db.js";

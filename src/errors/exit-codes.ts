@@ -22,6 +22,8 @@ export const EXIT = {
   drift: 6,
   /** Refused to act (already under migration control, non-local host without --force, ...). */
   refused: 7,
+  /** migrate: a statement timed out waiting for a lock on every attempt (the blocker is named). */
+  lockTimeout: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -51,6 +53,8 @@ export const EXIT_CODE_OF_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   DATABASE_CONNECTION: EXIT.error,
   MIGRATION_FAILED: EXIT.error,
   MIGRATION_MODIFIED: EXIT.modified,
+  LOCK_TIMEOUT: EXIT.lockTimeout,
+  DATABASE_URL_EMPTY: EXIT.error,
   RESET_REFUSED: EXIT.refused,
   DEMO_REFUSED: EXIT.refused,
   SCALE_REFUSED: EXIT.refused,

@@ -3,6 +3,7 @@
  * `code` to the process exit code (src/errors/exit-codes.ts). Kept apart from the SQLSTATE mapping
  * so a command that only needs these does not load drizzle's schema or a driver.
  */
+import { type Blocker, formatBlocker, oneLine } from "../migrate/blockers.js";
 import type { MigrationStatus } from "../migrate/status.js";
 import { NetOpsError } from "./base.js";
 
@@ -156,5 +157,45 @@ export class LexError extends NetOpsError {
   override name = "LexError";
   constructor(message: string) {
     super("SQL_LEX", message);
+  }
+}
+
+/** migrate: a statement gave up waiting for a lock (SQLSTATE 55P03); its transaction is rolled back. */
+export class LockTimeoutError extends NetOpsError {
+  override name = "LockTimeoutError";
+  constructor(
+    readonly lockTimeoutMs: number,
+    readonly statement: string,
+    readonly blockers: Blocker[],
+    override readonly cause: unknown,
+    /** The migration whose statement timed out (set by the runner). */
+    readonly tag?: string,
+    /** Attempts made before giving up (set by the runner). */
+    readonly attempts = 1,
+  ) {
+    super(
+      "LOCK_TIMEOUT",
+      `lock timeout (${lockTimeoutMs} ms)${tag ? ` in ${tag}.sql` : ""} at: ${oneLine(statement).replace(/;$/, "")}; ` +
+        (blockers.length > 0
+          ? `blocked by ${blockers.map(formatBlocker).join("; ")}`
+          : "the blocker ended before it could be read (pg_blocking_pids)") +
+        (attempts > 1 ? `; gave up after ${attempts} attempts` : ""),
+      { path: tag ? `${tag}.sql` : undefined, retryable: true, cause },
+    );
+  }
+
+  withContext(tag: string | undefined, attempts: number): LockTimeoutError {
+    return new LockTimeoutError(this.lockTimeoutMs, this.statement, this.blockers, this.cause, tag, attempts);
+  }
+}
+
+/** DATABASE_URL present but blank: a deploy whose secret did not arrive. */
+export class EmptyDatabaseUrlError extends NetOpsError {
+  override name = "EmptyDatabaseUrlError";
+  constructor() {
+    super(
+      "DATABASE_URL_EMPTY",
+      "DATABASE_URL is set but empty: set it to postgres://user:password@host:5432/database, or unset it to use the embedded database",
+    );
   }
 }
