@@ -1,11 +1,12 @@
 /**
- * Validation layer: drizzle-zod insert/update/select schemas for every table, per domain
- * (`insert<Row>Schema`, `update<Row>Schema`, `select<Row>Schema`), refined beyond the column types
- * (refinements.ts), and dynamic spec/attribute validators (dynamic.ts).
+ * Validation layer, per domain (`<domain>/schemas.ts`): drizzle-zod insert/update/select schemas
+ * for every table (`insert<Row>Schema`, ...), built by `tableSchemas` from each column's rule
+ * (refinements.ts), then every domain operation's input derived from them; dynamic spec/attribute
+ * validators (dynamic.ts).
  *
  * Insert and update schemas are strict (unknown keys are rejected) plain zod objects without
  * object-level refinements, so callers can `.pick()`, `.omit()`, `.extend()` them. Validate with
- * `parseInput(schema, input)` from src/errors.ts (throws ValidationError with field-level issues).
+ * `parseInput(schema, input)` from src/errors/ (throws ValidationError with field-level issues).
  */
 export * from "./assets/schemas.js";
 export * from "./cmdb/schemas.js";

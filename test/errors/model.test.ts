@@ -59,11 +59,14 @@ describe("error model", () => {
       unknownRecorded: 5,
       drift: 6,
       refused: 7,
+      lockTimeout: 8,
     });
     expect(Object.keys(EXIT_CODE_OF_ERROR).sort()).toEqual([...ERROR_CODES].sort());
     expect(exitCodeOf(new errors.UsageError("x"))).toBe(2);
     expect(exitCodeOf(new errors.SeedUsageError("x"))).toBe(2);
     expect(exitCodeOf(new errors.ModifiedMigrationError([]))).toBe(4);
+    expect(exitCodeOf(new errors.LockTimeoutError(1000, "ALTER TABLE x", [], null))).toBe(8);
+    expect(exitCodeOf(new errors.EmptyDatabaseUrlError())).toBe(1);
     for (const refused of [
       new errors.ResetRefusedError("x"),
       new errors.DemoRefusedError("x"),
