@@ -8,13 +8,14 @@ import { seedCommands } from "../seed/commands.js";
 import { createDb, DatabaseConnectionError, type DbHandle } from "./db.js";
 import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
 import { EXIT } from "./migrate/exit-codes.js";
+import { RollbackError } from "./migrate/rollback.js";
 import { MigrationError } from "./migrate/runner.js";
 
 type Command = (db: DbHandle, args: string[]) => Promise<number>;
 
 /** `standalone` commands get no connection (reset drops the database it would open). */
 const commands: Record<string, { help: string; run: Command } | MigrationCommand> = {
-  // migrate, status, baseline, drift, reset
+  // migrate, status, baseline, drift, rollback, reset
   ...migrationCommands,
   // seed, setup (seed/commands.ts)
   ...seedCommands,
@@ -51,7 +52,11 @@ main(process.argv.slice(2)).then(
       process.exitCode = EXIT.usage;
       return;
     }
-    if (error instanceof DatabaseConnectionError || error instanceof MigrationError) {
+    if (
+      error instanceof DatabaseConnectionError ||
+      error instanceof MigrationError ||
+      error instanceof RollbackError
+    ) {
       console.error(`error: ${error.message}`);
     } else {
       console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

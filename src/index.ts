@@ -6,6 +6,14 @@
 export * from "./db.js";
 export * from "./errors.js";
 export { baseline } from "./migrate/baseline.js";
+export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
+export {
+  RollbackError,
+  type RollbackOptions,
+  RollbackRefusedError,
+  type RollbackReport,
+  rollback,
+} from "./migrate/rollback.js";
 export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
 export { migrationStatus } from "./migrate/status.js";

@@ -8,6 +8,7 @@ import { baseline } from "./baseline.js";
 import { driftReport, formatDrift, type ReferenceTarget } from "./drift.js";
 import { EXIT } from "./exit-codes.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "./reset.js";
+import { rollbackCommand } from "./rollback-command.js";
 import { ModifiedMigrationError, migrate } from "./runner.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
 import { supersededNote } from "./superseded.js";
@@ -129,6 +130,7 @@ export const migrationCommands: Record<string, MigrationCommand> = {
       return drift.length === 0 ? EXIT.ok : EXIT.drift;
     },
   },
+  rollback: rollbackCommand,
   reset: {
     help: "development: drop and recreate the database, migrate, seed; non-local hosts need --force",
     standalone: async (args) => {

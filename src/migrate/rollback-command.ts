@@ -1,0 +1,68 @@
+/**
+ * `npm run db:rollback -- --to <tag> | --steps <n> [--allow-data-loss] [--dry-run] [--migrations <dir>]`
+ * (src/migrate/rollback.ts). Exit 0 rolled back (or nothing to do), 1 a down statement failed
+ * (nothing changed), 2 usage, 7 refused before anything ran (data loss, irreversible or missing
+ * down, below the baseline, edited files).
+ */
+import { parseArgs } from "node:util";
+import type { DbHandle } from "../db.js";
+import { formatLoss } from "./data-loss.js";
+import { EXIT } from "./exit-codes.js";
+import { RollbackRefusedError, rollback } from "./rollback.js";
+
+const USAGE =
+  "usage: npm run db:rollback -- --to <tag> | --steps <n> [--allow-data-loss] [--dry-run] [--migrations <dir>]";
+
+export const rollbackCommand = {
+  help: "run the down migrations of the newest applied migrations (--to <tag> | --steps <n>; refuses data loss unless --allow-data-loss)",
+  run: async ({ db, target }: DbHandle, args: string[]): Promise<number> => {
+    let values: ReturnType<typeof parse>;
+    try {
+      values = parse(args);
+    } catch (error) {
+      console.error(`usage error: ${(error as Error).message}\n${USAGE}`);
+      return EXIT.usage;
+    }
+    const steps = values.steps === undefined ? undefined : Number(values.steps);
+    console.log(`${values["dry-run"] ? "rollback plan for" : "rolling back"} ${target}`);
+    try {
+      const report = await rollback(db, {
+        ...(typeof values.migrations === "string" ? { migrationsFolder: values.migrations } : {}),
+        ...(typeof values.to === "string" ? { to: values.to } : {}),
+        ...(steps !== undefined ? { steps } : {}),
+        allowDataLoss: values["allow-data-loss"] === true,
+        dryRun: values["dry-run"] === true,
+        log: (line) => console.log(`  ${line}`),
+      });
+      const tags = report.migrations.map((m) => m.tag).join(", ");
+      if (report.dryRun) console.log(`dry run: would roll back ${tags || "nothing"}; nothing was changed`);
+      else if (report.migrations.length > 0)
+        console.log(`rolled back ${report.migrations.length} migration(s): ${tags}`);
+      return EXIT.ok;
+    } catch (error) {
+      if (!(error instanceof RollbackRefusedError)) throw error;
+      if (error.reason === "usage") {
+        console.error(`usage error: ${error.message}\n${USAGE}`);
+        return EXIT.usage;
+      }
+      console.error(`refused: ${error.message}`);
+      for (const loss of error.losses.filter((l) => l.rows === 0))
+        console.error(`  (no data: ${formatLoss(loss)})`);
+      return EXIT.refused;
+    }
+  },
+};
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      to: { type: "string" },
+      steps: { type: "string" },
+      "allow-data-loss": { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      migrations: { type: "string" },
+    },
+    allowPositionals: false,
+  }).values;
+}
