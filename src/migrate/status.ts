@@ -10,6 +10,7 @@
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { DbOrTx } from "../db.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { type DownState, readDown, readDownRecord } from "./downs.js";
 import { type AppliedMigration, historyExists, readHistory } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
 import { supersededNote } from "./superseded.js";
@@ -29,6 +30,8 @@ export interface MigrationStatus {
   historyId?: number;
   /** The hash the database recorded, when it differs (modified). */
   recordedHash?: string;
+  /** Whether db:rollback can undo it (src/migrate/downs.ts); set by migrationStatus(). */
+  down?: { state: DownState; reason?: string };
 }
 
 export interface StatusReport {
@@ -72,7 +75,13 @@ export async function migrationStatus(
   const files = readJournal(options.migrationsFolder ?? MIGRATIONS_FOLDER);
   const exists = await historyExists(db);
   const history = exists ? await readHistory(db) : [];
-  return { historyExists: exists, ...classify(files, history) };
+  const { migrations, unknown } = classify(files, history);
+  const record = readDownRecord(options.migrationsFolder ?? MIGRATIONS_FOLDER);
+  for (const m of migrations) {
+    const down = readDown(options.migrationsFolder ?? MIGRATIONS_FOLDER, m, record);
+    m.down = { state: down.state, ...(down.reason ? { reason: down.reason } : {}) };
+  }
+  return { historyExists: exists, migrations, unknown };
 }
 
 /** Most serious first: modified (4), unknown recorded (5), pending (3), else 0. */
@@ -85,11 +94,21 @@ export function statusExitCode(report: Omit<StatusReport, "historyExists">): Exi
 
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : "unknown");
 
+/** `  rollback: yes` / `  rollback: no (...)` for an applied migration (db:rollback's view). */
+function reversibility(m: MigrationStatus, all: MigrationStatus[]): string {
+  if (!m.down) return "";
+  if (m.idx === all[0]?.idx) return "  rollback: no (the first migration is never rolled back)";
+  if (m.down.state === "reversible") return "  rollback: yes";
+  if (m.down.state === "irreversible") return `  rollback: no (irreversible: ${m.down.reason})`;
+  return `  rollback: no (down ${m.down.state})`;
+}
+
 /** Human-readable status, one line per migration. */
 export function formatStatus(report: StatusReport): string {
   const lines: string[] = [];
   for (const m of report.migrations) {
-    if (m.state === "applied") lines.push(`  applied   ${m.tag}  (journal when ${iso(m.when)})`);
+    if (m.state === "applied")
+      lines.push(`  applied   ${m.tag}  (journal when ${iso(m.when)})${reversibility(m, report.migrations)}`);
     else if (m.state === "pending") lines.push(`  pending   ${m.tag}`);
     else {
       lines.push(
@@ -140,6 +159,7 @@ export function statusJson(report: StatusReport) {
       file: m.path,
       hash: m.hash,
       ...(m.recordedHash ? { recordedHash: m.recordedHash } : {}),
+      ...(m.down ? { down: m.down.state, reversible: m.down.state === "reversible" && m.idx > 0 } : {}),
     })),
     unknown: report.unknown.map((u) => ({
       id: u.id,
