@@ -50,20 +50,27 @@ function splitArgs(args: string[]): { kit: string[]; acceptDown: string[] } | nu
   return { kit, acceptDown };
 }
 
-/** Write the missing downs and record new ones; 1 while one is still to be written by hand. */
+/**
+ * Write the missing downs and record new ones. Exit 1 only for a down that needs a decision (edited
+ * or stale: restore it or --accept-down; invalid); a template still to be written is a reminder
+ * here, like a new custom migration's empty SQL, and migrations:check fails on it.
+ */
 async function downs(acceptDown: string[]): Promise<number> {
   const run = await writeDowns(resolve(folder), acceptDown);
   for (const tag of run.generated)
     console.log(`db:generate: wrote ${folder}/${tag}.down.sql (generated from the snapshots; review it)`);
   for (const tag of run.templates)
     console.log(
-      `db:generate: wrote ${folder}/${tag}.down.sql: a custom migration, write its down by hand (or mark it irreversible)`,
+      `db:generate: wrote ${folder}/${tag}.down.sql: a custom migration, write its down by hand (or mark it irreversible), then run \`npm run db:generate\` to record it`,
     );
   for (const tag of run.recorded)
     console.log(`db:generate: recorded ${folder}/${tag}.down.sql in ${folder}/meta/_downs.json`);
-  if (run.problems.length === 0) return 0;
+  const pending = run.problems.filter((d) => d.state === "unwritten" && !run.templates.includes(d.tag));
+  for (const d of pending) console.log(`db:generate: still to write: ${d.reason}`);
+  const blocking = run.problems.filter((d) => d.state !== "unwritten");
+  if (blocking.length === 0) return 0;
   console.error(
-    `db:generate: down migrations to finish, then run \`npm run db:generate\` again:\n${run.problems.map((p) => `  ${p}`).join("\n")}`,
+    `db:generate: down migrations need a decision:\n${blocking.map((d) => `  ${d.tag}: ${d.reason}`).join("\n")}`,
   );
   return 1;
 }

@@ -17,7 +17,9 @@ import { join } from "node:path";
 import { snapshotPath } from "../../src/migrate/chain.js";
 import {
   DOWN_TODO_MARKER,
+  type DownFile,
   type DownRecord,
+  downAccepted,
   downPath,
   readDown,
   readDownRecord,
@@ -33,8 +35,8 @@ export interface DownsRun {
   templates: string[];
   /** Existing downs recorded (new) or re-recorded (accepted). */
   recorded: string[];
-  /** Downs still not acceptable to CI, one line each (unwritten templates, edited ones...). */
-  problems: string[];
+  /** Downs still not acceptable to CI (unwritten templates, edited ones...). */
+  problems: DownFile[];
 }
 
 const readSnapshot = (folder: string, tag: string) =>
@@ -97,8 +99,7 @@ export async function writeDowns(folder: string, acceptDown: string[] = []): Pro
       run.recorded.push(file.tag);
     }
     const now = readDown(folder, file, record);
-    if (now.state !== "reversible" && now.state !== "irreversible")
-      run.problems.push(`${file.tag}: ${now.reason}`);
+    if (!downAccepted(now)) run.problems.push(now);
   }
   // Entries of migrations that are gone (renamed by db:rebase, deleted before merge) go too.
   for (const tag of Object.keys(record)) if (!files.some((f) => f.tag === tag)) delete record[tag];
