@@ -17,13 +17,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../src/config.js";
 import { rows } from "../../src/db.js";
+import { baseline } from "../../src/migrate/baseline.js";
 import { DOWN_RECORD_PATH, readDownRecord, writeDownRecord } from "../../src/migrate/downs.js";
 import { compareSchemas, readSchema, type SchemaSnapshot } from "../../src/migrate/drift.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal, sha256 } from "../../src/migrate/journal.js";
 import { RollbackError, RollbackRefusedError, rollback } from "../../src/migrate/rollback.js";
 import { migrate } from "../../src/migrate/runner.js";
-import { onServer } from "../support/test-db.js";
+import { onServer, scratchName } from "../support/test-db.js";
 import { type FreshDatabase, freshDatabase } from "./support.js";
 
 const files = readJournal();
@@ -231,15 +232,24 @@ describe("refusals, before anything runs", () => {
     expect(error.message).toContain(`${files[0]!.tag} is the baseline schema and is never rolled back`);
     expect(await historyHashes(d)).toHaveLength(N);
 
-    // The mark baseline() leaves (the baseline test adopts the legacy fixture; here only the floor matters).
-    await db.execute(
-      sql`CREATE TABLE drizzle.__netops_baseline (hash text NOT NULL, baselined_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    await db.execute(sql`INSERT INTO drizzle.__netops_baseline (hash) VALUES (${files[N - 2]!.hash})`);
-    const below = await refusal(rollback(db, { steps: 2 }));
+    // An adopted database: built outside the migrations (here: migrated, then its history dropped),
+    // baselined at N-2, then migrated. Rolling back N-2 itself is below its history.
+    const adopted = await database("adopted");
+    await migrate(adopted.handle.db, { to: files[N - 2]!.tag });
+    await adopted.handle.db.execute(sql`DROP SCHEMA drizzle CASCADE`);
+    const target = adopted.url
+      ? ({ driver: "postgres", url: adopted.url } as const)
+      : ({ driver: "pglite" } as const);
+    const result = await baseline(adopted.handle.db, target, {
+      to: files[N - 2]!.tag,
+      ...(onServer() ? { scratchName: scratchName("rbbase") } : {}),
+    });
+    expect(result.status).toBe("baselined");
+    await migrate(adopted.handle.db);
+    const below = await refusal(rollback(adopted.handle.db, { steps: 2 }));
     expect(below.reason).toBe("floor");
     expect(below.message).toContain(`adopted (baselined) at ${files[N - 2]!.tag}`);
-    const above = await rollback(db, { steps: 1 });
+    const above = await rollback(adopted.handle.db, { steps: 1 });
     expect(above.migrations.map((m) => m.tag)).toEqual([files[N - 1]!.tag]);
   });
 });
