@@ -109,8 +109,16 @@ export function lossesOf(node: Node): Found[] {
 const qualified = (schema: string | null, table: string): SQL =>
   schema ? sql`${sql.identifier(schema)}.${sql.identifier(table)}` : sql`${sql.identifier(table)}`;
 
-/** Count what `loss` would destroy now, after locking its table IN SHARE MODE (see the module comment). */
-export async function countLoss(tx: DbOrTx, loss: Found): Promise<number | null> {
+/**
+ * Count what `loss` would destroy now, after locking its table IN SHARE MODE (see the module
+ * comment). `lock` runs the LOCK statement (rollback passes its session's execute, so a lock wait is
+ * bounded by lock_timeout and reported with its blocker).
+ */
+export async function countLoss(
+  tx: DbOrTx,
+  loss: Found,
+  lock: (statement: string) => Promise<unknown> = (statement) => tx.execute(sql.raw(statement)),
+): Promise<number | null> {
   if (loss.kind === "schema") return null;
   const [found] = await rows<{ oid: string | null }>(
     tx,
@@ -124,7 +132,7 @@ export async function countLoss(tx: DbOrTx, loss: Found): Promise<number | null>
     );
     if (!column?.n) return 0;
   }
-  await tx.execute(sql`LOCK TABLE ${qualified(loss.schema, loss.table)} IN SHARE MODE`);
+  await lock(`LOCK TABLE ${quoteName(loss.schema, loss.table)} IN SHARE MODE`);
   const where = loss.column !== undefined ? sql` WHERE ${sql.identifier(loss.column)} IS NOT NULL` : sql``;
   const [counted] = await rows<{ n: string | number }>(
     tx,

@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BREAKPOINT, type MigrationFile, sha256 } from "./journal.js";
+import { BREAKPOINT, isNoTransaction, type MigrationFile, NO_TRANSACTION_MARKER, sha256 } from "./journal.js";
 
 export const DOWN_SUFFIX = ".down.sql";
 /** Relative to the migrations folder. */
@@ -92,8 +92,6 @@ export function irreversibleReason(text: string): string | null {
   return match[1]!.trim() || "(no reason given)";
 }
 
-const NO_TRANSACTION = "-- migrate:no-transaction";
-
 /** Chunks with something besides comments and whitespace. */
 function chunksOf(text: string): string[] {
   return text
@@ -124,11 +122,11 @@ export function readDown(
         state: "unwritten",
         reason: `${path} holds no SQL yet: write the down, or mark it irreversible`,
       };
-    if ((text.split("\n", 1)[0] ?? "").trimEnd() === NO_TRANSACTION)
+    if (isNoTransaction(text))
       return {
         ...base,
         state: "invalid",
-        reason: `${path} is marked ${NO_TRANSACTION}, but a rollback runs in one transaction: write it without CONCURRENTLY`,
+        reason: `${path} is marked ${NO_TRANSACTION_MARKER}, but a rollback runs in one transaction: write it without CONCURRENTLY`,
       };
   }
   if (!entry)

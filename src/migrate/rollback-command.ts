@@ -1,24 +1,30 @@
 /**
  * `npm run db:rollback -- --to <tag> | --steps <n> [--allow-data-loss] [--dry-run] [--migrations <dir>]`
- * (src/migrate/rollback.ts). Exit 0 rolled back (or nothing to do), 1 a down statement failed
- * (nothing changed), 2 usage, 7 refused before anything ran (data loss, irreversible or missing
- * down, below the baseline, edited files).
+ * (src/migrate/rollback.ts), with migrate's session options (`--lock-timeout`, `--statement-timeout`,
+ * `--retries`). Exit 0 rolled back (or nothing to do), 1 a down statement failed (nothing changed),
+ * 2 usage, 7 refused before anything ran (data loss, irreversible or missing down, below the
+ * baseline, edited files), 8 a lock timeout on every attempt (nothing changed).
  */
 import { parseArgs } from "node:util";
 import type { DbHandle } from "../db.js";
+// A cycle (commands.ts registers this command), safe: used only inside run(), never at load.
+import { SESSION_OPTIONS, sessionOptions } from "./commands.js";
 import { formatLoss } from "./data-loss.js";
 import { EXIT } from "./exit-codes.js";
 import { RollbackRefusedError, rollback } from "./rollback.js";
+import { LockTimeoutError } from "./session.js";
 
 const USAGE =
-  "usage: npm run db:rollback -- --to <tag> | --steps <n> [--allow-data-loss] [--dry-run] [--migrations <dir>]";
+  "usage: npm run db:rollback -- --to <tag> | --steps <n> [--allow-data-loss] [--dry-run] [--lock-timeout 5s] [--statement-timeout <t>] [--retries 3] [--migrations <dir>]";
 
 export const rollbackCommand = {
   help: "run the down migrations of the newest applied migrations (--to <tag> | --steps <n>; refuses data loss unless --allow-data-loss)",
   run: async ({ db, target }: DbHandle, args: string[]): Promise<number> => {
     let values: ReturnType<typeof parse>;
+    let session: ReturnType<typeof sessionOptions>;
     try {
       values = parse(args);
+      session = sessionOptions(values);
     } catch (error) {
       console.error(`usage error: ${(error as Error).message}\n${USAGE}`);
       return EXIT.usage;
@@ -30,6 +36,7 @@ export const rollbackCommand = {
         ...(typeof values.migrations === "string" ? { migrationsFolder: values.migrations } : {}),
         ...(typeof values.to === "string" ? { to: values.to } : {}),
         ...(steps !== undefined ? { steps } : {}),
+        ...session,
         allowDataLoss: values["allow-data-loss"] === true,
         dryRun: values["dry-run"] === true,
         log: (line) => console.log(`  ${line}`),
@@ -40,6 +47,10 @@ export const rollbackCommand = {
         console.log(`rolled back ${report.migrations.length} migration(s): ${tags}`);
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof LockTimeoutError) {
+        console.error(`error: ${error.message}; nothing was rolled back`);
+        return EXIT.lockTimeout;
+      }
       if (!(error instanceof RollbackRefusedError)) throw error;
       if (error.reason === "usage") {
         console.error(`usage error: ${error.message}\n${USAGE}`);
@@ -62,6 +73,7 @@ function parse(args: string[]) {
       "allow-data-loss": { type: "boolean" },
       "dry-run": { type: "boolean" },
       migrations: { type: "string" },
+      ...SESSION_OPTIONS,
     },
     allowPositionals: false,
   }).values;

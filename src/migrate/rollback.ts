@@ -1,8 +1,10 @@
 /**
  * `npm run db:rollback -- --to <tag> | --steps <n>` and `rollback(db, options)`: run the down files
  * (src/migrate/downs.ts) of the newest applied migrations, newest first, and remove their history
- * rows, all in ONE transaction under the migration runner's advisory lock, so a rollback and a
- * migrate take turns and a failure changes nothing.
+ * rows, all in ONE transaction inside the runner's migration session (src/migrate/session.ts: the
+ * same advisory lock, lock_timeout, statement_timeout and application_name as migrate), so a
+ * rollback and a migrate take turns and a failure changes nothing. A lock timeout rolls the whole
+ * attempt back and, like migrate, retries it (`retries`, delay doubling) before giving up.
  *
  * Everything that can refuse is checked before the first down statement runs:
  *   - an applied migration's file was edited, or the database records migrations this checkout
@@ -19,7 +21,7 @@
  */
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
-import { type Database, driverError, type Transaction } from "../db.js";
+import { type Database, driverError } from "../db.js";
 import { NetOpsError } from "../errors.js";
 import { readBaselineMark } from "./baseline.js";
 import { countLoss, type DataLoss, formatLoss, lossesOf } from "./data-loss.js";
@@ -27,10 +29,17 @@ import { readDown, readDownRecord } from "./downs.js";
 import { loadParser, parseSql, type SqlStatement, SqlSyntaxError } from "./guard-parse.js";
 import { historyExists, historyTable, readHistory } from "./history.js";
 import { readJournal } from "./journal.js";
-import { MIGRATION_LOCK_KEY } from "./runner.js";
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from "./runner.js";
+import {
+  formatBlocker,
+  LockTimeoutError,
+  type MigrationSession,
+  type SessionOptions,
+  withMigrationSession,
+} from "./session.js";
 import { classify, type MigrationStatus } from "./status.js";
 
-export interface RollbackOptions {
+export interface RollbackOptions extends SessionOptions {
   migrationsFolder?: string;
   /** Roll back every applied migration after this tag (it stays applied). */
   to?: string;
@@ -40,8 +49,10 @@ export interface RollbackOptions {
   allowDataLoss?: boolean;
   /** Check and count everything, run nothing. */
   dryRun?: boolean;
-  /** Progress lines; default silent. */
-  log?: (line: string) => void;
+  /** Attempts after a lock timeout (default 3, as migrate), the whole rollback each time. */
+  retries?: number;
+  /** Wait before the first retry, doubled for each next one (default 1000 ms). */
+  retryDelayMs?: number;
 }
 
 export interface RollbackReport {
@@ -131,11 +142,12 @@ function parseDown(tag: string, file: string, chunks: string[]): SqlStatement[] 
   return statements;
 }
 
-async function runDown(tx: Transaction, target: Target): Promise<void> {
+async function runDown(session: MigrationSession, target: Target): Promise<void> {
   for (const [i, statement] of target.statements.entries()) {
     try {
-      await tx.execute(sql.raw(statement.text));
+      await session.execute(statement.text);
     } catch (error) {
+      if (error instanceof LockTimeoutError) throw error.withContext(`${target.status.tag}.down`, 1);
       const pg = driverError(error) as { message?: string; code?: string };
       throw new RollbackError(
         `Rollback failed in ${target.file} at statement ${i + 1} of ${target.statements.length}: ` +
@@ -152,110 +164,135 @@ async function runDown(tx: Transaction, target: Target): Promise<void> {
 }
 
 /**
- * Roll back (see the module comment). Throws RollbackRefusedError (nothing ran) or RollbackError
- * (a statement failed; everything was undone).
+ * Roll back (see the module comment). Throws RollbackRefusedError (nothing ran), RollbackError (a
+ * statement failed; everything was undone) or LockTimeoutError (every attempt timed out on a lock).
  */
 export async function rollback(db: Database, options: RollbackOptions = {}): Promise<RollbackReport> {
+  const log = options.log ?? (() => {});
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new RangeError(`retries must be a whole number >= 0 (got ${retries})`);
+  await loadParser();
+  return withMigrationSession(db, options, async (session) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await session.transaction(() => rollbackOnce(session, options, log));
+      } catch (error) {
+        if (!(error instanceof LockTimeoutError) || attempt > retries) throw error;
+        const wait = delay * 2 ** (attempt - 1);
+        log(
+          `lock timeout (${session.lockTimeoutMs} ms), rolled back; blocked by ` +
+            (error.blockers.map(formatBlocker).join("; ") || "a session that ended before it could be read") +
+            `; retry ${attempt} of ${retries} in ${wait} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  });
+}
+
+/** One attempt, inside the session's transaction: check everything, count, then run. */
+async function rollbackOnce(
+  session: MigrationSession,
+  options: RollbackOptions,
+  log: (line: string) => void,
+): Promise<RollbackReport> {
   const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   const files = readJournal(folder);
   const record = readDownRecord(folder);
-  const log = options.log ?? (() => {});
-  await loadParser();
-  return db.transaction(async (tx) => {
-    // The runner's lock: a migrate (or another rollback) waits for this one, and the reverse.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
-    const history = (await historyExists(tx)) ? await readHistory(tx) : [];
-    const { migrations, unknown } = classify(files, history);
-    const modified = migrations.filter((m) => m.state === "modified");
-    if (modified.length > 0)
-      throw new RollbackRefusedError(
-        "modified",
-        `refusing to roll back: applied migration file(s) edited after they ran: ${modified.map((m) => m.path).join(", ")} (see db:status)`,
-      );
-    if (unknown.length > 0)
-      throw new RollbackRefusedError(
-        "unknown-history",
-        `refusing to roll back: the database records ${unknown.length} migration(s) this checkout does not have; roll them back from the checkout that has them`,
-      );
-    const applied = migrations.filter((m) => m.state === "applied");
-    const chosen = chooseTargets(applied, options);
-    if (chosen.length === 0) {
-      log(`nothing to roll back: ${options.to} is the newest applied migration`);
-      return { migrations: [], losses: [], dryRun: options.dryRun === true };
-    }
+  const tx = session.db;
+  const history = (await historyExists(tx)) ? await readHistory(tx) : [];
+  const { migrations, unknown } = classify(files, history);
+  const modified = migrations.filter((m) => m.state === "modified");
+  if (modified.length > 0)
+    throw new RollbackRefusedError(
+      "modified",
+      `refusing to roll back: applied migration file(s) edited after they ran: ${modified.map((m) => m.path).join(", ")} (see db:status)`,
+    );
+  if (unknown.length > 0)
+    throw new RollbackRefusedError(
+      "unknown-history",
+      `refusing to roll back: the database records ${unknown.length} migration(s) this checkout does not have; roll them back from the checkout that has them`,
+    );
+  const applied = migrations.filter((m) => m.state === "applied");
+  const chosen = chooseTargets(applied, options);
+  if (chosen.length === 0) {
+    log(`nothing to roll back: ${options.to} is the newest applied migration`);
+    return { migrations: [], losses: [], dryRun: options.dryRun === true };
+  }
 
-    // Floor: 0000, or the migration an adopted database was baselined at.
-    const baselineHash = await readBaselineMark(tx);
-    const floor = Math.max(0, files.find((f) => f.hash === baselineHash)?.idx ?? 0);
-    const below = chosen.filter((m) => m.idx <= floor);
-    if (below.length > 0) {
-      const floorTag = files[floor]!.tag;
-      throw new RollbackRefusedError(
-        "floor",
-        floor === 0
-          ? `refusing to roll back ${below.map((m) => m.tag).join(", ")}: ${floorTag} is the baseline schema and is never rolled back (a development database: npm run db:reset)`
-          : `refusing to roll back ${below.map((m) => m.tag).join(", ")}: this database was adopted (baselined) at ${floorTag} and never had the schema before it`,
-      );
-    }
+  // Floor: 0000, or the migration an adopted database was baselined at.
+  const baselineHash = await readBaselineMark(tx);
+  const floor = Math.max(0, files.find((f) => f.hash === baselineHash)?.idx ?? 0);
+  const below = chosen.filter((m) => m.idx <= floor);
+  if (below.length > 0) {
+    const floorTag = files[floor]!.tag;
+    throw new RollbackRefusedError(
+      "floor",
+      floor === 0
+        ? `refusing to roll back ${below.map((m) => m.tag).join(", ")}: ${floorTag} is the baseline schema and is never rolled back (a development database: npm run db:reset)`
+        : `refusing to roll back ${below.map((m) => m.tag).join(", ")}: this database was adopted (baselined) at ${floorTag} and never had the schema before it`,
+    );
+  }
 
-    const problems: string[] = [];
-    const targets: Target[] = [];
-    for (const status of chosen) {
-      const down = readDown(folder, status, record);
-      if (down.state !== "reversible") {
-        problems.push(
-          `${status.tag}: ${down.state === "irreversible" ? `irreversible: ${down.reason}` : down.reason}`,
-        );
-        continue;
-      }
-      try {
-        targets.push({ status, file: down.path, statements: parseDown(status.tag, down.path, down.chunks) });
-      } catch (error) {
-        if (!(error instanceof RollbackRefusedError)) throw error;
-        problems.push(error.message);
-      }
-    }
-    if (problems.length > 0)
-      throw new RollbackRefusedError(
-        "down",
-        `refusing to roll back: ${problems.length === 1 ? "a down migration cannot run" : "down migrations cannot run"}:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+  const problems: string[] = [];
+  const targets: Target[] = [];
+  for (const status of chosen) {
+    const down = readDown(folder, status, record);
+    if (down.state !== "reversible") {
+      problems.push(
+        `${status.tag}: ${down.state === "irreversible" ? `irreversible: ${down.reason}` : down.reason}`,
       );
+      continue;
+    }
+    try {
+      targets.push({ status, file: down.path, statements: parseDown(status.tag, down.path, down.chunks) });
+    } catch (error) {
+      if (!(error instanceof RollbackRefusedError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0)
+    throw new RollbackRefusedError(
+      "down",
+      `refusing to roll back: ${problems.length === 1 ? "a down migration cannot run" : "down migrations cannot run"}:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
 
-    // Data loss, counted now, newest down first (the order they will run).
-    const losses: DataLoss[] = [];
-    for (const target of targets) {
-      for (const [i, statement] of target.statements.entries()) {
-        for (const found of lossesOf(statement.node)) {
-          const loss = { ...found, tag: target.status.tag, statement: i + 1 };
-          losses.push({ ...loss, rows: await countLoss(tx, loss) });
-        }
+  // Data loss, counted now, newest down first (the order they will run).
+  const losses: DataLoss[] = [];
+  for (const target of targets) {
+    for (const [i, statement] of target.statements.entries()) {
+      for (const found of lossesOf(statement.node)) {
+        const loss = { ...found, tag: target.status.tag, statement: i + 1 };
+        losses.push({ ...loss, rows: await countLoss(tx, loss, session.execute) });
       }
     }
-    const lost = losses.filter((l) => l.rows !== 0);
-    if (lost.length > 0 && !options.allowDataLoss && !options.dryRun)
-      throw new RollbackRefusedError(
-        "data-loss",
-        `refusing to roll back: the down migrations would lose data:\n${lost.map((l) => `  ${formatLoss(l)}`).join("\n")}\n` +
-          "A rollback cannot bring these values back. Back them up, or write a forward migration instead; " +
-          "to proceed anyway: --allow-data-loss. Nothing was changed.",
-        losses,
-      );
-    for (const l of losses) log(`${l.rows === 0 ? "no data lost" : "data lost"}: ${formatLoss(l)}`);
+  }
+  const lost = losses.filter((l) => l.rows !== 0);
+  if (lost.length > 0 && !options.allowDataLoss && !options.dryRun)
+    throw new RollbackRefusedError(
+      "data-loss",
+      `refusing to roll back: the down migrations would lose data:\n${lost.map((l) => `  ${formatLoss(l)}`).join("\n")}\n` +
+        "A rollback cannot bring these values back. Back them up, or write a forward migration instead; " +
+        "to proceed anyway: --allow-data-loss. Nothing was changed.",
+      losses,
+    );
+  for (const l of losses) log(`${l.rows === 0 ? "no data lost" : "data lost"}: ${formatLoss(l)}`);
 
-    if (options.dryRun) {
-      for (const t of targets) log(`would roll back ${t.status.tag} (${t.statements.length} statement(s))`);
-      return { migrations: targets.map((t) => ({ tag: t.status.tag, ms: 0 })), losses, dryRun: true };
-    }
+  if (options.dryRun) {
+    for (const t of targets) log(`would roll back ${t.status.tag} (${t.statements.length} statement(s))`);
+    return { migrations: targets.map((t) => ({ tag: t.status.tag, ms: 0 })), losses, dryRun: true };
+  }
 
-    const report: RollbackReport = { migrations: [], losses, dryRun: false };
-    for (const target of targets) {
-      const started = performance.now();
-      await runDown(tx, target);
-      await tx.execute(sql`DELETE FROM ${historyTable} WHERE "hash" = ${target.status.hash}`);
-      const ms = Math.round(performance.now() - started);
-      report.migrations.push({ tag: target.status.tag, ms });
-      log(`rolled back ${target.status.tag} (${ms} ms)`);
-    }
-    return report;
-  });
+  const report: RollbackReport = { migrations: [], losses, dryRun: false };
+  for (const target of targets) {
+    const started = performance.now();
+    await runDown(session, target);
+    await tx.execute(sql`DELETE FROM ${historyTable} WHERE "hash" = ${target.status.hash}`);
+    const ms = Math.round(performance.now() - started);
+    report.migrations.push({ tag: target.status.tag, ms });
+    log(`rolled back ${target.status.tag} (${ms} ms)`);
+  }
+  return report;
 }
