@@ -24,6 +24,7 @@ import { readHistory } from "../../src/migrate/history.js";
 import { readJournal, sha256 } from "../../src/migrate/journal.js";
 import { RollbackError, RollbackRefusedError, rollback } from "../../src/migrate/rollback.js";
 import { migrate } from "../../src/migrate/runner.js";
+import { LockTimeoutError } from "../../src/migrate/session.js";
 import { onServer, scratchName } from "../support/test-db.js";
 import { type FreshDatabase, freshDatabase } from "./support.js";
 
@@ -289,6 +290,51 @@ describe("a failing down", () => {
 });
 
 describe.runIf(onServer())("rollback and migrate on the same database", () => {
+  it("a down waiting for a table lock gives up after lock_timeout, names the blocker, changes nothing", async () => {
+    const { folder, tags } = folderWith([
+      {
+        name: "plain_index",
+        up: 'CREATE INDEX "idx_demo_blocked" ON "vendors" ("phone");',
+        down: 'DROP INDEX "idx_demo_blocked";\n',
+      },
+    ]);
+    const d = await database("locktimeout");
+    const db = d.handle.db;
+    await migrate(db, { migrationsFolder: folder });
+    const history = await historyHashes(d);
+    const postgres = (await import("postgres")).default;
+    const reader = postgres(d.url!, { max: 1, connection: { application_name: "downs-test-reader" } });
+    try {
+      // A long transaction that read vendors: DROP INDEX needs ACCESS EXCLUSIVE on it.
+      const holding = reader.begin(async (r) => {
+        await r`SELECT count(*) FROM vendors`;
+        await r`SELECT pg_sleep(2)`;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const error = await rollback(db, {
+        migrationsFolder: folder,
+        steps: 1,
+        lockTimeoutMs: 200,
+        retries: 0,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(LockTimeoutError);
+      expect((error as LockTimeoutError).message).toContain(`in ${tags[0]}.down.sql`);
+      expect((error as LockTimeoutError).message).toContain("downs-test-reader");
+      await holding;
+    } finally {
+      await reader.end();
+    }
+    expect(await historyHashes(d)).toEqual(history);
+    const [index] = await rows<{ i: string | null }>(
+      db,
+      sql`SELECT to_regclass('idx_demo_blocked')::text AS i`,
+    );
+    expect(index?.i).toBe("idx_demo_blocked");
+  }, 60_000);
+
   it("take turns on the runner's advisory lock", async () => {
     const { folder, tags } = folderWith([
       {
