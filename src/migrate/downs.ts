@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BREAKPOINT, isNoTransaction, type MigrationFile, NO_TRANSACTION_MARKER, sha256 } from "./journal.js";
+import { BREAKPOINT, isNoTransaction, type MigrationFile, sha256 } from "./journal.js";
 
 export const DOWN_SUFFIX = ".down.sql";
 /** Relative to the migrations folder. */
@@ -35,8 +35,9 @@ export const downPath = (folder: string, tag: string) => join(folder, `${tag}${D
  *   unwritten     db:generate's template, or no statement and no marker;
  *   unrecorded    no entry in meta/_downs.json (written, never recorded);
  *   edited        the file's hash is not the recorded one (changed after review);
- *   stale         the up file changed since its down was recorded (regenerate or review the down);
- *   invalid       cannot run in rollback's transaction (`-- migrate:no-transaction`).
+ *   stale         the up file changed since its down was recorded (regenerate or review the down).
+ * A down whose first line is `-- migrate:no-transaction` (DROP INDEX CONCURRENTLY, the down of a
+ * CONCURRENTLY migration) is reversible but runs alone, outside a transaction (noTransaction).
  */
 export type DownState =
   | "reversible"
@@ -45,8 +46,7 @@ export type DownState =
   | "unwritten"
   | "unrecorded"
   | "edited"
-  | "stale"
-  | "invalid";
+  | "stale";
 
 export interface DownFile {
   tag: string;
@@ -58,6 +58,8 @@ export interface DownFile {
   reason?: string;
   /** The file's chunks between statement breakpoints (reversible only); rollback parses each. */
   chunks: string[];
+  /** First line `-- migrate:no-transaction`: rolled back alone, statement by statement. */
+  noTransaction: boolean;
 }
 
 export interface DownRecordEntry {
@@ -108,11 +110,18 @@ export function readDown(
 ): DownFile {
   const path = downPath(folder, up.tag);
   if (!existsSync(path)) {
-    return { tag: up.tag, path, state: "missing", reason: `${path} does not exist`, chunks: [] };
+    return {
+      tag: up.tag,
+      path,
+      state: "missing",
+      reason: `${path} does not exist`,
+      chunks: [],
+      noTransaction: false,
+    };
   }
   const text = readFileSync(path, "utf8");
   const hash = sha256(text);
-  const base = { tag: up.tag, path, hash, chunks: [] as string[] };
+  const base = { tag: up.tag, path, hash, chunks: [] as string[], noTransaction: isNoTransaction(text) };
   const entry = record[up.tag];
   const reason = irreversibleReason(text);
   if (reason === null) {
@@ -121,12 +130,6 @@ export function readDown(
         ...base,
         state: "unwritten",
         reason: `${path} holds no SQL yet: write the down, or mark it irreversible`,
-      };
-    if (isNoTransaction(text))
-      return {
-        ...base,
-        state: "invalid",
-        reason: `${path} is marked ${NO_TRANSACTION_MARKER}, but a rollback runs in one transaction: write it without CONCURRENTLY`,
       };
   }
   if (!entry)

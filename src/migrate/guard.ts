@@ -171,7 +171,8 @@ export async function guardMigrations(files: GuardInput[]): Promise<GuardFileRes
 
 /**
  * A down migration (`<tag>.down.sql`, issue 13), new or changed: PostgreSQL's parser must accept it
- * (blocking, like any migration); its destructive and locking statements are expected (a down drops
+ * (blocking, like any migration), and so are CONCURRENTLY in a transactional down and a statement of
+ * a no-transaction down that cannot run twice; its destructive and locking statements are expected (a down drops
  * what its up created) and are printed as acknowledged notes, not failures: db:rollback counts the
  * data at stake on the live database and refuses without --allow-data-loss. A down never feeds the
  * facts later migrations are judged by, and is not bound by `edited` (it has run nowhere; a change
@@ -192,7 +193,14 @@ function checkDown(f: GuardInput): GuardFileResult {
   return { name: f.name, status: f.baseSql === undefined ? "new" : "on-base", findings };
 }
 
-const DOWN_BLOCKING = new Set<GuardRule>(["syntax", "ack-invalid", "ack-unused"]);
+/** What fails a down as it fails an up: it would not run, or not run again after stopping part-way. */
+const DOWN_BLOCKING = new Set<GuardRule>([
+  "syntax",
+  "ack-invalid",
+  "ack-unused",
+  "concurrently-in-transaction",
+  "no-transaction-rerun",
+]);
 const DATA_LOSS_RULES = new Set<GuardRule>(["drop-table", "drop-column", "alter-type"]);
 
 function checkNewMigration(file: string, sql: string, facts: ReturnType<typeof emptyFacts>): GuardFinding[] {

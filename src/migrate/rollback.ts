@@ -5,6 +5,9 @@
  * same advisory lock, lock_timeout, statement_timeout and application_name as migrate), so a
  * rollback and a migrate take turns and a failure changes nothing. A lock timeout rolls the whole
  * attempt back and, like migrate, retries it (`retries`, delay doubling) before giving up.
+ * The one exception to the single transaction mirrors the runner's: a down marked
+ * `-- migrate:no-transaction` (DROP INDEX CONCURRENTLY) is rolled back alone, its statements one by
+ * one after the checks' transaction, its history row last.
  *
  * Everything that can refuse is checked before the first down statement runs:
  *   - an applied migration's file was edited, or the database records migrations this checkout
@@ -98,6 +101,8 @@ interface Target {
   status: MigrationStatus;
   file: string;
   statements: SqlStatement[];
+  /** `-- migrate:no-transaction`: rolled back alone, after the checking transaction commits. */
+  noTransaction: boolean;
 }
 
 const oneLine = (text: string, max = 160) => {
@@ -177,7 +182,9 @@ export async function rollback(db: Database, options: RollbackOptions = {}): Pro
   return withMigrationSession(db, options, async (session) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await session.transaction(() => rollbackOnce(session, options, log));
+        const { outside, ...report } = await session.transaction(() => rollbackOnce(session, options, log));
+        if (outside) report.migrations.push(await runAlone(session, outside, log));
+        return report;
       } catch (error) {
         if (!(error instanceof LockTimeoutError) || attempt > retries) throw error;
         const wait = delay * 2 ** (attempt - 1);
@@ -192,12 +199,42 @@ export async function rollback(db: Database, options: RollbackOptions = {}): Pro
   });
 }
 
+/**
+ * A `-- migrate:no-transaction` down: its statements one by one, each committed by itself, then its
+ * history row. Its statements are re-runnable (the guard's no-transaction-rerun rule: IF EXISTS), so
+ * after a failure part-way db:rollback runs it again from the top; the history row still says applied.
+ */
+async function runAlone(session: MigrationSession, target: Target, log: (line: string) => void) {
+  const started = performance.now();
+  try {
+    await runDown(session, target);
+  } catch (error) {
+    if (error instanceof RollbackError)
+      throw new RollbackError(
+        error.message.replace(
+          "Nothing was rolled back: the database and its history are as they were.",
+          "It runs outside a transaction: the statements before this one took effect; the history still records it as applied, and its statements can run again: fix the cause, then run db:rollback again.",
+        ),
+        error.tag,
+        error.file,
+        error.statementNumber,
+        error.statement,
+        error.cause,
+      );
+    throw error;
+  }
+  await session.db.execute(sql`DELETE FROM ${historyTable} WHERE "hash" = ${target.status.hash}`);
+  const ms = Math.round(performance.now() - started);
+  log(`rolled back ${target.status.tag} (${ms} ms, outside a transaction)`);
+  return { tag: target.status.tag, ms };
+}
+
 /** One attempt, inside the session's transaction: check everything, count, then run. */
 async function rollbackOnce(
   session: MigrationSession,
   options: RollbackOptions,
   log: (line: string) => void,
-): Promise<RollbackReport> {
+): Promise<RollbackReport & { outside?: Target }> {
   const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   const files = readJournal(folder);
   const record = readDownRecord(folder);
@@ -247,12 +284,23 @@ async function rollbackOnce(
       continue;
     }
     try {
-      targets.push({ status, file: down.path, statements: parseDown(status.tag, down.path, down.chunks) });
+      targets.push({
+        status,
+        file: down.path,
+        statements: parseDown(status.tag, down.path, down.chunks),
+        noTransaction: down.noTransaction,
+      });
     } catch (error) {
       if (!(error instanceof RollbackRefusedError)) throw error;
       problems.push(error.message);
     }
   }
+  const alone = targets.find((t) => t.noTransaction);
+  if (alone && chosen.length > 1)
+    problems.push(
+      `${alone.status.tag}: its down runs outside a transaction (-- migrate:no-transaction, e.g. DROP INDEX CONCURRENTLY), so it is rolled back alone: ` +
+        `first roll back what is newer, then it with --steps 1, then the rest`,
+    );
   if (problems.length > 0)
     throw new RollbackRefusedError(
       "down",
@@ -286,6 +334,8 @@ async function rollbackOnce(
   }
 
   const report: RollbackReport = { migrations: [], losses, dryRun: false };
+  // The checks (and the SHARE locks of the counts) end with this transaction; the statements follow.
+  if (alone) return { ...report, outside: alone };
   for (const target of targets) {
     const started = performance.now();
     await runDown(session, target);

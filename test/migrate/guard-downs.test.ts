@@ -32,6 +32,25 @@ describe("guard on down files", () => {
     expect(down!.findings[0]!.acknowledged).toContain("--allow-data-loss");
   });
 
+  it("a down that would not run, or not run again, fails as an up does", async () => {
+    const [, inTransaction] = await guardMigrations([
+      up,
+      { name: "drizzle/0007_x.down.sql", sql: 'DROP INDEX CONCURRENTLY "i";', baseSql: undefined },
+    ]);
+    expect(inTransaction!.findings.filter(isBlocking).map((f) => f.rule)).toEqual([
+      "concurrently-in-transaction",
+    ]);
+    const [, rerun] = await guardMigrations([
+      up,
+      {
+        name: "drizzle/0007_x.down.sql",
+        sql: '-- migrate:no-transaction\nDROP INDEX CONCURRENTLY "i";--> statement-breakpoint\nDROP INDEX CONCURRENTLY "j";',
+        baseSql: undefined,
+      },
+    ]);
+    expect(rerun!.findings.filter(isBlocking).map((f) => f.rule)).toEqual(["no-transaction-rerun"]);
+  });
+
   it("the same statements in an up migration still fail", async () => {
     const [result] = await guardMigrations([
       { name: "drizzle/0007_x.sql", sql: 'ALTER TABLE "vendors" DROP COLUMN "phone";', baseSql: undefined },

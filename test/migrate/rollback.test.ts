@@ -255,6 +255,34 @@ describe("refusals, before anything runs", () => {
   });
 });
 
+describe("a no-transaction down (DROP INDEX CONCURRENTLY)", () => {
+  it("is rolled back alone, outside a transaction; together with another it is refused", async () => {
+    const { folder, tags } = folderWith([
+      {
+        name: "concurrent_index",
+        up: '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_demo_concurrent" ON "vendors" ("phone");',
+        down: '-- migrate:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS "idx_demo_concurrent";\n',
+      },
+    ]);
+    const d = await database("notx");
+    const db = d.handle.db;
+    await migrate(db, { migrationsFolder: folder });
+    const history = await historyHashes(d);
+    const both = await refusal(rollback(db, { migrationsFolder: folder, steps: 2 }));
+    expect(both.message).toContain(`${tags[0]}: its down runs outside a transaction`);
+    expect(await historyHashes(d)).toEqual(history);
+
+    const done = await rollback(db, { migrationsFolder: folder, steps: 1 });
+    expect(done.migrations.map((m) => m.tag)).toEqual(tags);
+    const [index] = await rows<{ i: string | null }>(
+      db,
+      sql`SELECT to_regclass('idx_demo_concurrent')::text AS i`,
+    );
+    expect(index?.i).toBeNull();
+    expect(await historyHashes(d)).toEqual(history.slice(0, -1));
+  });
+});
+
 describe("a failing down", () => {
   it("names the file and statement, and leaves the schema and the history as they were", async () => {
     const { folder, tags } = folderWith([
