@@ -25,6 +25,7 @@ import { readJournal, sha256 } from "../../src/migrate/journal.js";
 import { RollbackError, RollbackRefusedError, rollback } from "../../src/migrate/rollback.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { LockTimeoutError } from "../../src/migrate/session.js";
+import { formatStatus, migrationStatus, statusJson } from "../../src/migrate/status.js";
 import { onServer, scratchName } from "../support/test-db.js";
 import { type FreshDatabase, freshDatabase } from "./support.js";
 
@@ -202,6 +203,22 @@ describe("refusals, before anything runs", () => {
     let error = await attempt(2);
     expect(error.reason).toBe("down");
     expect(error.message).toContain(`${tags[1]}: irreversible: the NULL phones were overwritten`);
+    // db:status says the same per applied migration.
+    const status = await migrationStatus(db, { migrationsFolder: folder });
+    const text = formatStatus(status);
+    expect(text).toContain(`${files[0]!.tag}  (journal when`);
+    expect(text).toMatch(
+      new RegExp(`${files[0]!.tag} .*rollback: no \\(the first migration is never rolled back\\)`),
+    );
+    expect(text).toMatch(new RegExp(`${tags[0]} .*rollback: yes`));
+    expect(text).toMatch(
+      new RegExp(`${tags[1]} .*rollback: no \\(irreversible: the NULL phones were overwritten`),
+    );
+    const json = statusJson(status).migrations;
+    expect(json.filter((m) => m.reversible).map((m) => m.tag)).toEqual([
+      ...files.slice(1).map((f) => f.tag),
+      tags[0],
+    ]);
 
     // Edited after it was recorded.
     const down = join(folder, `${tags[1]}.down.sql`);
@@ -252,6 +269,31 @@ describe("refusals, before anything runs", () => {
     expect(below.message).toContain(`adopted (baselined) at ${files[N - 2]!.tag}`);
     const above = await rollback(adopted.handle.db, { steps: 1 });
     expect(above.migrations.map((m) => m.tag)).toEqual([files[N - 1]!.tag]);
+  });
+});
+
+describe("history this checkout does not match", () => {
+  it("refuses while an applied migration was edited, or the database ran migrations not here", async () => {
+    const { folder, tags } = folderWith([
+      {
+        name: "edited_up",
+        up: 'CREATE INDEX "idx_demo_e" ON "vendors" ("phone");',
+        down: 'DROP INDEX "idx_demo_e";',
+      },
+    ]);
+    const d = await database("history");
+    const db = d.handle.db;
+    await migrate(db, { migrationsFolder: folder });
+    writeFileSync(
+      join(folder, `${tags[0]}.sql`),
+      'CREATE INDEX "idx_demo_e" ON "vendors" ("phone", "name");',
+    );
+    const edited = await refusal(rollback(db, { migrationsFolder: folder, steps: 1 }));
+    expect(edited.reason).toBe("modified");
+    expect(edited.message).toContain(`${tags[0]}.sql`);
+    // The committed folder lacks the extra migration: its history row is unknown here.
+    const unknown = await refusal(rollback(db, { steps: 1 }));
+    expect(unknown.reason).toBe("unknown-history");
   });
 });
 
