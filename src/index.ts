@@ -15,5 +15,11 @@ export {
   type RollbackReport,
   rollback,
 } from "./migrate/rollback.js";
-export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
+export { type MigrateOptions, MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
+export {
+  type Blocker,
+  LockTimeoutError,
+  type SessionOptions,
+  withMigrationSession,
+} from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";

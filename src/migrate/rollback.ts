@@ -32,17 +32,17 @@ import { readDown, readDownRecord } from "./downs.js";
 import { loadParser, parseSql, type SqlStatement, SqlSyntaxError } from "./guard-parse.js";
 import { historyExists, historyTable, readHistory } from "./history.js";
 import { readJournal } from "./journal.js";
-import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from "./runner.js";
 import {
-  formatBlocker,
   LockTimeoutError,
   type MigrationSession,
+  type RetryOptions,
   type SessionOptions,
+  withLockRetries,
   withMigrationSession,
 } from "./session.js";
 import { classify, type MigrationStatus } from "./status.js";
 
-export interface RollbackOptions extends SessionOptions {
+export interface RollbackOptions extends SessionOptions, RetryOptions {
   migrationsFolder?: string;
   /** Roll back every applied migration after this tag (it stays applied). */
   to?: string;
@@ -52,10 +52,6 @@ export interface RollbackOptions extends SessionOptions {
   allowDataLoss?: boolean;
   /** Check and count everything, run nothing. */
   dryRun?: boolean;
-  /** Attempts after a lock timeout (default 3, as migrate), the whole rollback each time. */
-  retries?: number;
-  /** Wait before the first retry, doubled for each next one (default 1000 ms). */
-  retryDelayMs?: number;
 }
 
 export interface RollbackReport {
@@ -152,7 +148,7 @@ async function runDown(session: MigrationSession, target: Target): Promise<void>
     try {
       await session.execute(statement.text);
     } catch (error) {
-      if (error instanceof LockTimeoutError) throw error.withContext(`${target.status.tag}.down`, 1);
+      if (error instanceof LockTimeoutError) throw error; // withLockRetries retries it
       const pg = driverError(error) as { message?: string; code?: string };
       throw new RollbackError(
         `Rollback failed in ${target.file} at statement ${i + 1} of ${target.statements.length}: ` +
@@ -174,29 +170,23 @@ async function runDown(session: MigrationSession, target: Target): Promise<void>
  */
 export async function rollback(db: Database, options: RollbackOptions = {}): Promise<RollbackReport> {
   const log = options.log ?? (() => {});
-  const retries = options.retries ?? DEFAULT_RETRIES;
-  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-  if (!Number.isInteger(retries) || retries < 0)
-    throw new RangeError(`retries must be a whole number >= 0 (got ${retries})`);
   await loadParser();
-  return withMigrationSession(db, options, async (session) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { outside, ...report } = await session.transaction(() => rollbackOnce(session, options, log));
+  /** Down statement -> `<tag>.down`, so a lock timeout names the down file it waited in. */
+  const downOf = new Map<string, string>();
+  return withMigrationSession(db, options, (session) =>
+    withLockRetries(
+      session,
+      options,
+      async () => {
+        const { outside, ...report } = await session.transaction(() =>
+          rollbackOnce(session, options, log, downOf),
+        );
         if (outside) report.migrations.push(await runAlone(session, outside, log));
         return report;
-      } catch (error) {
-        if (!(error instanceof LockTimeoutError) || attempt > retries) throw error;
-        const wait = delay * 2 ** (attempt - 1);
-        log(
-          `lock timeout (${session.lockTimeoutMs} ms), rolled back; blocked by ` +
-            (error.blockers.map(formatBlocker).join("; ") || "a session that ended before it could be read") +
-            `; retry ${attempt} of ${retries} in ${wait} ms`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  });
+      },
+      (statement) => downOf.get(statement),
+    ),
+  );
 }
 
 /**
@@ -234,6 +224,7 @@ async function rollbackOnce(
   session: MigrationSession,
   options: RollbackOptions,
   log: (line: string) => void,
+  downOf: Map<string, string>,
 ): Promise<RollbackReport & { outside?: Target }> {
   const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   const files = readJournal(folder);
@@ -295,6 +286,7 @@ async function rollbackOnce(
       problems.push(error.message);
     }
   }
+  for (const t of targets) for (const st of t.statements) downOf.set(st.text, `${t.status.tag}.down`);
   const alone = targets.find((t) => t.noTransaction);
   if (alone && chosen.length > 1)
     problems.push(
