@@ -68,7 +68,7 @@ export class LockTimeoutError extends Error {
     readonly attempts = 1,
   ) {
     super(
-      `lock timeout (${lockTimeoutMs} ms)${tag ? ` in ${tag}.sql` : ""} at: ${oneLine(statement)}; ` +
+      `lock timeout (${lockTimeoutMs} ms)${tag ? ` in ${tag}.sql` : ""} at: ${oneLine(statement).replace(/;$/, "")}; ` +
         (blockers.length > 0
           ? `blocked by ${blockers.map(formatBlocker).join("; ")}`
           : "the blocker ended before it could be read (pg_blocking_pids)") +
