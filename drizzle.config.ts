@@ -1,7 +1,7 @@
 /**
  * drizzle-kit picks its database the same way createDb() does: DATABASE_URL (postgres.js) when it
  * is set, otherwise the embedded PGlite database in .data/pglite (set but empty is an error, as for
- * every command). `npx drizzle-kit migrate` and `DATABASE_URL=postgres://... npx drizzle-kit migrate`
+ * every command of src/cli.ts, for the drizzle-kit commands that connect). `npx drizzle-kit migrate` and `DATABASE_URL=postgres://... npx drizzle-kit migrate`
  * therefore both work, except when a pending migration is a `-- migrate:no-transaction` one: see below.
  */
 import { spawnSync } from "node:child_process";
@@ -15,11 +15,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The drizzle-kit command (generate, migrate, ...): its first argument that is not an option. */
+const command = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+/** Commands that connect; generate/check/up/export only read files and never touch a database. */
+const CONNECTS = new Set(["migrate", "push", "pull", "introspect", "studio"]);
+
 let url: string | undefined;
 try {
   url = envDatabaseUrl();
 } catch (error) {
-  fail((error as Error).message);
+  if (command !== undefined && CONNECTS.has(command)) fail((error as Error).message);
+  url = undefined;
 }
 
 /**
@@ -62,7 +68,7 @@ function refuseNoTransactionMigrate(): void {
   }
 }
 
-if (process.argv.slice(2).includes("migrate")) refuseNoTransactionMigrate();
+if (command === "migrate") refuseNoTransactionMigrate();
 
 // PGlite creates its data directory but not the missing parent (.data/).
 if (!url) mkdirSync(EMBEDDED_DATA_DIR, { recursive: true });

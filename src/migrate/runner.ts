@@ -23,21 +23,19 @@ import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./
 import { type MigrationFile, readJournal } from "./journal.js";
 import { indexesCreatedConcurrently, invalidIndexes } from "./leftovers.js";
 import {
-  formatBlocker,
   LockTimeoutError,
   type MigrationSession,
   oneLine,
+  type RetryOptions,
   type SessionOptions,
+  withLockRetries,
   withMigrationSession,
 } from "./session.js";
 import { classify, type MigrationStatus } from "./status.js";
 
-export { MIGRATION_LOCK_KEY } from "./session.js";
+export { DEFAULT_RETRIES, MIGRATION_LOCK_KEY } from "./session.js";
 
-export const DEFAULT_RETRIES = 3;
-export const DEFAULT_RETRY_DELAY_MS = 1_000;
-
-export interface MigrateOptions extends SessionOptions {
+export interface MigrateOptions extends SessionOptions, RetryOptions {
   migrationsFolder?: string;
   /** Progress lines; default silent. The CLI passes console.log. */
   log?: (line: string) => void;
@@ -47,10 +45,6 @@ export interface MigrateOptions extends SessionOptions {
   to?: string;
   /** Every pending migration in one transaction: all or nothing (refused with a no-transaction one). */
   singleTransaction?: boolean;
-  /** Attempts after a lock timeout before giving up (default 3). */
-  retries?: number;
-  /** Wait before the first retry, doubled for each next one (default 1000 ms). */
-  retryDelayMs?: number;
 }
 
 export interface AppliedReport {
@@ -235,8 +229,6 @@ async function runPending(
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Apply every pending migration. Returns what was applied (empty when up to date). Safe to call
  * from several processes at once: the others wait for the lock, then find nothing pending.
@@ -244,33 +236,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<AppliedReport[]> {
   const files = filesUpTo(readJournal(options.migrationsFolder ?? MIGRATIONS_FOLDER), options.to);
   const log = options.log ?? (() => {});
-  const retries = options.retries ?? DEFAULT_RETRIES;
-  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-  if (!Number.isInteger(retries) || retries < 0)
-    throw new RangeError(`retries must be a whole number >= 0 (got ${retries})`);
   return withMigrationSession(db, options, async (session) => {
     const report: AppliedReport[] = [];
     const runStarted = performance.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await runPending(session, files, options, report, attempt === 1);
-        break;
-      } catch (error) {
-        if (!(error instanceof LockTimeoutError)) throw error;
-        const tag = files.find((f) => f.statements.includes(error.statement))?.tag;
-        const failure = error.withContext(tag, attempt);
-        if (attempt > retries) throw failure;
-        const wait = delay * 2 ** (attempt - 1);
-        log(
-          `lock timeout (${session.lockTimeoutMs} ms)${tag ? ` in ${tag}` : ""}, rolled back; blocked by ` +
-            (error.blockers.length > 0
-              ? error.blockers.map(formatBlocker).join("; ")
-              : "a session that ended before it could be read") +
-            `; retry ${attempt} of ${retries} in ${wait} ms`,
-        );
-        await sleep(wait);
-      }
-    }
+    await withLockRetries(
+      session,
+      { ...options, log },
+      // What committed in an earlier attempt stays in `report`; the next attempt re-reads the history.
+      (attempt) => runPending(session, files, options, report, attempt === 1),
+      (statement) => files.find((f) => f.statements.includes(statement))?.tag,
+    );
     if (report.length === 0) log("database is up to date; nothing to apply");
     else log(`applied ${report.length} migration(s) in ${Math.round(performance.now() - runStarted)} ms`);
     return report;

@@ -175,6 +175,29 @@ function watchBlockers(pool: Database | undefined, pid: number) {
 
 const LOCK_NOT_AVAILABLE = "55P03";
 
+/** postgres.js's own codes for a lost connection, and PostgreSQL's for a terminated backend. */
+const CONNECTION_LOST = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+/** True when `error` (or an error it wraps) says the session's connection is gone. */
+function connectionLost(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_LOST.has(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /**
  * Run `fn` in a migration session on `db` (postgres.js: one reserved connection of its pool;
  * PGlite: its single connection). The settings are put back (RESET) and the advisory lock released
@@ -216,6 +239,11 @@ export async function withMigrationSession<T>(
     driver = "pglite";
   }
   let locked = false;
+  /** The connection died (database dropped, backend terminated): queries on it would never answer. */
+  let lost = false;
+  const noteLost = (error: unknown) => {
+    if (connectionLost(error)) lost = true;
+  };
   try {
     // Wait for another run as long as it takes (concurrent deploys queue), then bound lock waits.
     await sessionDb.execute(settings(0, 0));
@@ -271,21 +299,77 @@ export async function withMigrationSession<T>(
           await sessionDb.execute(sql.raw("COMMIT"));
           return result;
         } catch (error) {
-          await sessionDb.execute(sql.raw("ROLLBACK")).catch(() => {});
+          noteLost(error);
+          if (!lost) await sessionDb.execute(sql.raw("ROLLBACK")).catch(noteLost);
           throw error;
         }
       },
     };
     return await fn(session);
+  } catch (error) {
+    noteLost(error);
+    throw error;
   } finally {
-    // Best effort: a broken connection has lost both already.
-    try {
-      if (locked)
-        await sessionDb.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
-      for (const name of RESET) await sessionDb.execute(sql.raw(`RESET ${name}`));
-    } catch {
-      // ignored: see above
+    // Best effort; a lost connection has lost the lock and the settings with it (and would never answer).
+    if (!lost) {
+      try {
+        if (locked)
+          await sessionDb.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+        for (const name of RESET) await sessionDb.execute(sql.raw(`RESET ${name}`));
+      } catch {
+        // ignored: see above
+      }
     }
     await release();
+  }
+}
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+export interface RetryOptions {
+  /** Attempts after a lock timeout before giving up (default 3). */
+  retries?: number;
+  /** Wait before the first retry, doubled for each next one (default 1000 ms). */
+  retryDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Run `attempt` (whose transaction a lock timeout has already rolled back) again after each
+ * LockTimeoutError, waiting 1 s, 2 s, 4 s... and naming the blocker each time; after `retries`
+ * retries, throw the last LockTimeoutError with the migration (`tagOf` its statement) and the count.
+ * db:migrate and db:rollback share it.
+ */
+export async function withLockRetries<T>(
+  session: MigrationSession,
+  options: RetryOptions,
+  attempt: (n: number) => Promise<T>,
+  tagOf: (statement: string) => string | undefined = () => undefined,
+): Promise<T> {
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const log = options.log ?? (() => {});
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new RangeError(`retries must be a whole number >= 0 (got ${retries})`);
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!(error instanceof LockTimeoutError)) throw error;
+      const tag = tagOf(error.statement);
+      if (n > retries) throw error.withContext(tag, n);
+      const wait = delay * 2 ** (n - 1);
+      log(
+        `lock timeout (${session.lockTimeoutMs} ms)${tag ? ` in ${tag}` : ""}, rolled back; blocked by ` +
+          (error.blockers.length > 0
+            ? error.blockers.map(formatBlocker).join("; ")
+            : "a session that ended before it could be read") +
+          `; retry ${n} of ${retries} in ${wait} ms`,
+      );
+      await sleep(wait);
+    }
   }
 }

@@ -17,7 +17,7 @@ import { readJournal } from "../../src/migrate/journal.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "../../src/migrate/reset.js";
 import { isLocalUrl } from "../../src/migrate/server.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
-import { cli } from "./support.js";
+import { cli, run } from "./support.js";
 
 const disposers: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -108,6 +108,10 @@ describe("refusals", () => {
       );
       expect(result.stdout).toBe("");
     }
+    // drizzle.config.ts: the same for the drizzle-kit commands that connect (generate needs no database).
+    const kit = await run("npx", ["drizzle-kit", "migrate"], { DATABASE_URL: "" });
+    expect(kit.code, kit.stdout + kit.stderr).toBe(1);
+    expect(kit.stderr).toContain("error: DATABASE_URL is set but empty");
   });
 });
 
