@@ -19,7 +19,7 @@ $$;--> statement-breakpoint
 -- order, so they never deadlock), one UPDATE that applies the net change only when it keeps
 -- reserved >= 0 and, for a decrease of free stock, on_hand - reserved >= 0; a row that gains stock
 -- and does not exist is created first. Nothing is written unless every row passes (the exception
--- aborts the statement). Then the movements are appended. Returns each touched row after the change.
+-- aborts the statement). The movements are appended first. Returns each touched row after the change.
 CREATE FUNCTION netops_apply_movements(
   p_warehouse_ids uuid[], p_part_ids uuid[], p_movement_types text[], p_qtys integer[], p_unit_costs numeric[],
   p_ref_type text, p_ref_id uuid, p_actor_user_id text, p_correlation_id text)
@@ -33,6 +33,13 @@ DECLARE
   v_tries integer;
   v_exists boolean;
 BEGIN
+  -- The movements first, the stock rows last: a hot stock row stays locked only from its UPDATE to
+  -- the commit (a refusal below aborts the statement, the movements with it).
+  INSERT INTO spare_part_movements
+    (warehouse_id, part_id, movement_type, qty, unit_cost, ref_type, ref_id, actor_user_id, correlation_id)
+  SELECT m.w, m.p, m.t, m.q, m.c, p_ref_type, p_ref_id, p_actor_user_id, p_correlation_id
+    FROM unnest(p_warehouse_ids, p_part_ids, p_movement_types, p_qtys, p_unit_costs) AS m(w, p, t, q, c);
+
   FOR d IN
     SELECT m.w, m.p, sum(e.on_hand * m.q)::integer AS d_on, sum(e.reserved * m.q)::integer AS d_res
       FROM unnest(p_warehouse_ids, p_part_ids, p_movement_types, p_qtys) AS m(w, p, t, q)
@@ -93,10 +100,6 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 
-  INSERT INTO spare_part_movements
-    (warehouse_id, part_id, movement_type, qty, unit_cost, ref_type, ref_id, actor_user_id, correlation_id)
-  SELECT m.w, m.p, m.t, m.q, m.c, p_ref_type, p_ref_id, p_actor_user_id, p_correlation_id
-    FROM unnest(p_warehouse_ids, p_part_ids, p_movement_types, p_qtys, p_unit_costs) AS m(w, p, t, q, c);
 END;
 $$;--> statement-breakpoint
 
@@ -165,16 +168,17 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'NS005', MESSAGE = format('stock document line %s has no part', v_line);
   END IF;
 
+  -- Marked posted before the stock changes, so the stock rows are the last thing locked.
+  UPDATE stock_documents d
+     SET status = 'posted', approved_by = coalesce(p_approved_by, d.approved_by), updated_at = now()
+   WHERE d.id = h.id
+  RETURNING * INTO h;
   SELECT jsonb_agg(jsonb_build_object('warehouseId', a.warehouse_id, 'partId', a.part_id,
                                       'onHand', a.on_hand, 'reserved', a.reserved))
     INTO stock
     FROM netops_apply_movements(v_ws, v_ps, v_ts, v_qs, v_cs, p_ref_type, h.id, p_actor_user_id,
                                 coalesce(p_correlation_id, h.correlation_id)) AS a;
   movements := cardinality(v_ts);
-  UPDATE stock_documents d
-     SET status = 'posted', approved_by = coalesce(p_approved_by, d.approved_by), updated_at = now()
-   WHERE d.id = h.id
-  RETURNING * INTO h;
   document := h;
   RETURN NEXT;
 END;
