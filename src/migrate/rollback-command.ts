@@ -9,9 +9,7 @@ import { parseArgs } from "node:util";
 import type { DbHandle } from "../db.js";
 // A cycle (commands.ts registers this command), safe: used only inside run(), never at load.
 import { SESSION_OPTIONS, sessionOptions } from "./commands.js";
-import { formatLoss } from "./data-loss.js";
 import { EXIT } from "./exit-codes.js";
-import { RollbackRefusedError, rollback } from "./rollback.js";
 import { LockTimeoutError } from "./session.js";
 
 const USAGE =
@@ -30,6 +28,10 @@ export const rollbackCommand = {
       return EXIT.usage;
     }
     const steps = values.steps === undefined ? undefined : Number(values.steps);
+    // Loaded here, not with the CLI: rollback pulls in the SQL parser and the typed errors (which load
+    // the schema modules); db:migrate and db:status start without them (issue 15's start-up time).
+    const { RollbackError, RollbackRefusedError, rollback } = await import("./rollback.js");
+    const { formatLoss } = await import("./data-loss.js");
     console.log(`${values["dry-run"] ? "rollback plan for" : "rolling back"} ${target}`);
     try {
       const report = await rollback(db, {
@@ -47,6 +49,10 @@ export const rollbackCommand = {
         console.log(`rolled back ${report.migrations.length} migration(s): ${tags}`);
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof RollbackError) {
+        console.error(`error: ${error.message}`);
+        return EXIT.error;
+      }
       if (error instanceof LockTimeoutError) {
         console.error(`error: ${error.message}; nothing was rolled back`);
         return EXIT.lockTimeout;
