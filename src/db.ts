@@ -5,15 +5,18 @@
  */
 
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
+import type { PGlite } from "@electric-sql/pglite";
+import { type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
 import { DatabaseConnectionError } from "./errors/operational.js";
-import * as schema from "./schema/index.js";
+import { driverError } from "./errors/sqlstate.js";
+import type * as schema from "./schema/index.js";
+
+/** The driver's own error under drizzle's wrapper (src/errors/sqlstate.ts). */
+export { driverError };
 
 export type Schema = typeof schema;
 type Relations = ExtractTablesWithRelations<Schema>;
@@ -42,6 +45,12 @@ export interface CreateDbOptions {
   max?: number;
   /** Skip the connectivity probe (default: probe, so a bad URL fails here with one clear line). */
   probe?: boolean;
+  /**
+   * false: no relational query API (`db.query.*` is absent), so the 45 tables' schema modules are
+   * never loaded; for code that only sends SQL, such as the migration commands (start-up time of
+   * `db:migrate`, issue 15). Default true.
+   */
+  relational?: boolean;
 }
 
 /** The URL with its password replaced, for messages and logs. */
@@ -70,18 +79,6 @@ function parsePostgresUrl(url: string): URL {
     );
   }
   return parsed;
-}
-
-/**
- * The driver's own error under drizzle's DrizzleQueryError wrapper ("Failed query: ..."), which
- * carries the PostgreSQL code, constraint and detail fields.
- */
-export function driverError(error: unknown): unknown {
-  let current = error;
-  while (current instanceof DrizzleQueryError && current.cause) {
-    current = current.cause;
-  }
-  return current;
 }
 
 /** Turn a driver error from the first query into one readable line. */
@@ -115,6 +112,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   const url = options.dataDir ? undefined : (options.url ?? envDatabaseUrl());
   const probe = options.probe ?? true;
   let handle: DbHandle;
+  // Loaded on demand: the schema only for the relational API, PGlite only for the embedded database.
+  const config = options.relational === false ? {} : { schema: await import("./schema/index.js") };
   if (url) {
     parsePostgresUrl(url);
     const target = redactUrl(url);
@@ -125,7 +124,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     });
     for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
     handle = {
-      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      db: drizzlePostgres(client, config) as unknown as Database,
       driver: "postgres",
       target,
       close: () => client.end({ timeout: 5 }),
@@ -133,11 +132,15 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   } else {
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir, {
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("drizzle-orm/pglite"),
+    ]);
+    const client: PGlite = new PGlite(dataDir, {
       parsers: Object.fromEntries(JSON_TYPE_OIDS.map((oid) => [oid, asText])),
     });
     handle = {
-      db: drizzlePglite(client, { schema }) as unknown as Database,
+      db: drizzlePglite(client, config) as unknown as Database,
       driver: "pglite",
       target: `pglite:${dataDir}`,
       close: () => client.close(),

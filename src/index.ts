@@ -6,7 +6,13 @@
 export * from "./db.js";
 export * from "./errors/index.js";
 export { baseline } from "./migrate/baseline.js";
+export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
+export {
+  type RollbackOptions,
+  type RollbackReport,
+  rollback,
+} from "./migrate/rollback.js";
 export { type MigrateOptions, migrate } from "./migrate/runner.js";
 export { type Blocker, type SessionOptions, withMigrationSession } from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";

@@ -54,6 +54,9 @@ export const EXIT_CODE_OF_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   MIGRATION_FAILED: EXIT.error,
   MIGRATION_MODIFIED: EXIT.modified,
   LOCK_TIMEOUT: EXIT.lockTimeout,
+  // db:rollback: a refusal whose reason is "usage" exits 2 (src/migrate/rollback-command.ts).
+  ROLLBACK_REFUSED: EXIT.refused,
+  ROLLBACK_FAILED: EXIT.error,
   DATABASE_URL_EMPTY: EXIT.error,
   RESET_REFUSED: EXIT.refused,
   DEMO_REFUSED: EXIT.refused,

@@ -4,6 +4,7 @@
  * so a command that only needs these does not load drizzle's schema or a driver.
  */
 import { type Blocker, formatBlocker, oneLine } from "../migrate/blockers.js";
+import type { DataLoss } from "../migrate/data-loss.js";
 import type { MigrationStatus } from "../migrate/status.js";
 import { NetOpsError } from "./base.js";
 
@@ -197,5 +198,38 @@ export class EmptyDatabaseUrlError extends NetOpsError {
       "DATABASE_URL_EMPTY",
       "DATABASE_URL is set but empty: set it to postgres://user:password@host:5432/database, or unset it to use the embedded database",
     );
+  }
+}
+
+// db:rollback (src/migrate/rollback.ts) ---------------------------------------------------------
+
+export type RollbackRefusal = "usage" | "modified" | "unknown-history" | "floor" | "down" | "data-loss";
+
+/** db:rollback refused; nothing ran: the rollback was refused before its first statement. */
+export class RollbackRefusedError extends NetOpsError {
+  override name = "RollbackRefusedError";
+  constructor(
+    readonly reason: RollbackRefusal,
+    message: string,
+    /** For `data-loss`: everything the downs would destroy. */
+    readonly losses: DataLoss[] = [],
+  ) {
+    super("ROLLBACK_REFUSED", message);
+  }
+}
+
+/** A down statement failed; the transaction was rolled back: database and history are as before. */
+export class RollbackError extends NetOpsError {
+  override name = "RollbackError";
+  constructor(
+    message: string,
+    readonly tag: string,
+    readonly file: string,
+    /** 1-based. */
+    readonly statementNumber: number,
+    readonly statement: string,
+    override readonly cause: unknown,
+  ) {
+    super("ROLLBACK_FAILED", message);
   }
 }

@@ -11,6 +11,7 @@ import { ModifiedMigrationError, UsageError } from "../errors/operational.js";
 import { baseline } from "./baseline.js";
 import { driftReport, formatDrift, type ReferenceTarget } from "./drift.js";
 import { assertResettable, resetDatabase } from "./reset.js";
+import { rollbackCommand } from "./rollback-command.js";
 import { DEFAULT_RETRIES, migrate } from "./runner.js";
 import { DEFAULT_LOCK_TIMEOUT_MS } from "./session.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
@@ -177,6 +178,7 @@ export const migrationCommands: Record<string, MigrationCommand> = {
       return drift.length === 0 ? EXIT.ok : EXIT.drift;
     },
   },
+  rollback: rollbackCommand,
   reset: {
     help: "development: drop and recreate the database, migrate, seed; non-local hosts need --force",
     standalone: async (args) => {

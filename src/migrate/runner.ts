@@ -31,7 +31,7 @@ import {
   withLockRetries,
   withMigrationSession,
 } from "./session.js";
-import { classify, type MigrationStatus } from "./status.js";
+import { classify } from "./status.js";
 
 export { DEFAULT_RETRIES, MIGRATION_LOCK_KEY } from "./session.js";
 

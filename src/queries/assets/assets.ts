@@ -138,6 +138,8 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
     .prepare(name),
 );
 
+// Built once: a zod schema built per call costs more than the query it guards (issue 15).
+
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
   const { id } = parseInput(idInput("id"), input);
