@@ -58,10 +58,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const reportPath = values.report ?? `${file}.rejects.csv`;
   const report = createWriteStream(reportPath);
-  report.write("line,field,reason\n");
+  report.write("line,field,reason,outcome\n");
   let printed = 0;
   const onReject = (r: ImportReject) => {
-    report.write(`${r.line},${csvField(r.field)},${csvField(r.reason)}\n`);
+    report.write(
+      `${r.line},${csvField(r.field)},${csvField(r.reason)},${r.skipped ? "skipped" : "rejected"}\n`,
+    );
     if (printed++ < PRINT_MAX) console.log(`line ${r.line}${r.field ? `, ${r.field}` : ""}: ${r.reason}`);
   };
   const tty = process.stderr.isTTY;

@@ -52,6 +52,8 @@ export interface ImportReject {
   /** Column name, or null when the line itself is malformed. */
   field: string | null;
   reason: string;
+  /** True for a row skipped because its natural key is already in the table (not a failure). */
+  skipped?: boolean;
 }
 
 export interface ImportOptions {
@@ -59,7 +61,7 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Write nothing when any row is rejected. */
   allOrNothing?: boolean;
-  /** Each reject as it is found (for a report file). */
+  /** Each reject as it is found, and each row skipped as already present (for a report file). */
   onReject?: (reject: ImportReject) => void;
   /** Rows read so far, every `progressEvery` rows. */
   onProgress?: (rowsRead: number) => void;
@@ -345,15 +347,27 @@ export async function runImport(
       options.onProgress?.(result.read);
       const sql = checkSql(spec, plan);
       await tx.unsafe(sql.create);
-      const sqlRejects = await tx.unsafe<{ line: number; field: string; reason: string }[]>(
-        "SELECT __line AS line, __field AS field, __reason AS reason FROM import_checked WHERE __reason IS NOT NULL ORDER BY __line",
-      );
       lastRejectedLine = 0;
-      for (const r of sqlRejects) reject(r);
-      const [existing] = await tx.unsafe<{ n: number }[]>(
-        "SELECT count(*)::int AS n FROM import_checked WHERE __reason IS NULL AND __existing",
-      );
-      result.existing = existing?.n ?? 0;
+      // Cursors: a file of a million rows that were all loaded before yields a million skips.
+      for await (const batch of tx
+        .unsafe<{ line: number; field: string; reason: string; existing: boolean }[]>(
+          `SELECT __line AS line, coalesce(__field, ${ql(spec.naturalKey)}) AS field, __reason AS reason, __existing AS existing
+             FROM import_checked WHERE __reason IS NOT NULL OR __existing ORDER BY __line`,
+        )
+        .cursor(5000)) {
+        for (const r of batch) {
+          if (r.reason !== null) reject({ line: r.line, field: r.field, reason: r.reason });
+          else {
+            result.existing++;
+            options.onReject?.({
+              line: r.line,
+              field: r.field,
+              reason: `${spec.naturalKey} already in ${table}: skipped`,
+              skipped: true,
+            });
+          }
+        }
+      }
       if (options.allOrNothing && result.rejected > 0) throw new Rollback();
       const [inserted] = await tx.unsafe<{ n: number }[]>(sql.insert);
       result.inserted = inserted?.n ?? 0;
