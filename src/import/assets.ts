@@ -20,8 +20,9 @@ export const assetImport: ImportSpec = {
     location_id: { table: "locations", key: "path", label: "location" },
     vendor_id: { table: "vendors", key: "name", label: "vendor" },
   },
-  afterInsert: `INSERT INTO asset_events (asset_id, event_type, payload)
-    SELECT id, 'created', jsonb_build_object('assetCode', asset_code, 'status', status, 'source', 'import') FROM inserted`,
+  idColumn: "id",
+  afterInsert: (inserted) => `INSERT INTO asset_events (asset_id, event_type, payload)
+    SELECT id, 'created', jsonb_build_object('assetCode', asset_code, 'status', status, 'source', 'import') FROM ${inserted}`,
 };
 
 export function importAssets(db: DbOrTx, input: Readable, options?: ImportOptions): Promise<ImportResult> {

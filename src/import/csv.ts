@@ -15,15 +15,17 @@ export interface CsvRecord {
 
 interface ParsedRecord {
   record: string[];
-  raw: string;
+  /** The line the record ends on. */
   info: { lines: number };
 }
 
-/** Lines a record spans beyond its first: the line breaks inside it (quoted fields). */
-function innerLineBreaks(raw: string): number {
+/** Lines a record spans beyond its first: the line breaks inside its (quoted) fields. */
+function innerLineBreaks(fields: string[]): number {
   let n = 0;
-  for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) === 10) n++;
-  return raw.endsWith("\n") ? n - 1 : n;
+  for (const f of fields) {
+    for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
+  }
+  return n;
 }
 
 export async function* csvRecords(
@@ -32,7 +34,6 @@ export async function* csvRecords(
 ): AsyncGenerator<CsvRecord> {
   const parser = parse({
     bom: true,
-    raw: true,
     info: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
@@ -44,6 +45,6 @@ export async function* csvRecords(
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
   for await (const r of parser as AsyncIterable<ParsedRecord>) {
-    yield { line: r.info.lines - innerLineBreaks(r.raw), fields: r.record };
+    yield { line: r.info.lines - innerLineBreaks(r.record), fields: r.record };
   }
 }

@@ -8,9 +8,11 @@
  * 2. set-wise, in SQL generated from the spec: duplicates of the natural key within the file,
  *    rows whose natural key is already in the table (skipped: a re-run adds nothing), references
  *    given by id (must exist) or by natural key (must name exactly one row);
- * 3. one INSERT ... SELECT of the good rows (ON CONFLICT on the natural key DO NOTHING, for a
- *    concurrent writer), plus the spec's follow-up (e.g. the `created` events) in the same
- *    statement.
+ * 3. one INSERT ... SELECT of the good rows, with ids drawn in step 2, then the spec's follow-up
+ *    (the `created` events) from the same rows. Two plain statements: a data-modifying CTE with
+ *    RETURNING (or ON CONFLICT) costs a quarter more here. A concurrent writer that inserts one
+ *    of the natural keys after the check makes the INSERT fail on the unique key: nothing is
+ *    written, and a re-run skips that row.
  * Rejected rows come back with their file line (header = 1), column and reason. `dryRun` and
  * `allOrNothing` (with any reject) roll the transaction back: nothing is written. A process killed
  * half-way never commits, so it leaves no partial rows.
@@ -42,8 +44,10 @@ export interface ImportSpec {
   /** Columns never taken from the file (generated ids, timestamps). */
   excluded: string[];
   references: Record<string, ReferenceSpec>;
-  /** SQL run on the rows just inserted (a CTE named `inserted`), in the same statement. */
-  afterInsert?: string;
+  /** Primary key column, filled with gen_random_uuid() before the insert (the follow-up needs it). */
+  idColumn: string;
+  /** SQL run after the insert; `inserted` is a FROM item of the rows inserted (all columns). */
+  afterInsert?: (inserted: string) => string;
 }
 
 export interface ImportReject {
@@ -135,8 +139,13 @@ function postgresClient(db: DbOrTx): postgres.Sql {
 }
 
 interface Plan {
-  /** File column index -> column. */
-  columns: { name: string; key: string; column: PgColumn; ref?: ReferenceSpec }[];
+  /** Fields per line (the header's). */
+  width: number;
+  /**
+   * The staged columns: the file's (`index` = its field), then importable columns the file lacks
+   * that have a literal default (`index` null), so the follow-up SQL can read every such column.
+   */
+  columns: { name: string; key: string; column: PgColumn; index: number | null; ref?: ReferenceSpec }[];
   /** Literal defaults of importable columns the file leaves empty (drizzle column definitions). */
   defaults: { name: string; key: string; column: PgColumn; value: unknown }[];
 }
@@ -148,7 +157,8 @@ function planFor(spec: ImportSpec, header: string[]): Plan {
   );
   const importable = [...byName.keys()].filter((n) => !spec.excluded.includes(n));
   const seen = new Set<string>();
-  const columns = header.map((raw) => {
+  const literalDefault = (c: PgColumn) => c.hasDefault && c.default !== undefined && !is(c.default, SQL);
+  const columns: Plan["columns"] = header.map((raw, index) => {
     const name = raw.trim();
     const found = byName.get(name);
     if (!found || spec.excluded.includes(name)) {
@@ -159,7 +169,7 @@ function planFor(spec: ImportSpec, header: string[]): Plan {
     if (seen.has(name)) throw new ImportFormatError(`column "${name}" appears twice in the header`);
     seen.add(name);
     const ref = spec.references[name];
-    return { name, ...found, ...(ref ? { ref } : {}) };
+    return { name, ...found, index, ...(ref ? { ref } : {}) };
   });
   const missing = importable.filter((n) => {
     const c = byName.get(n)?.column;
@@ -167,10 +177,15 @@ function planFor(spec: ImportSpec, header: string[]): Plan {
   });
   if (missing.length > 0)
     throw new ImportFormatError(`the header lacks required column(s) ${missing.join(", ")}`);
+  for (const name of importable) {
+    const found = byName.get(name);
+    if (found && !seen.has(name) && literalDefault(found.column))
+      columns.push({ name, ...found, index: null });
+  }
   const defaults = columns
-    .filter((c) => c.column.hasDefault && c.column.default !== undefined && !is(c.column.default, SQL))
+    .filter((c) => literalDefault(c.column))
     .map((c) => ({ ...c, value: c.column.default }));
-  return { columns, defaults };
+  return { width: header.length, columns, defaults };
 }
 
 /** Staging columns: line, then each file column typed like the target, plus `<ref>__key` text. */
@@ -185,7 +200,7 @@ function stagingColumns(plan: Plan): { name: string; type: string }[] {
 }
 
 /** The set-wise checks, generated from the spec: [condition, field, reason] in order of precedence. */
-function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: string } {
+function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: string[] } {
   const table = getTableName(spec.table);
   const nk = qi(spec.naturalKey);
   const refs = plan.columns.filter((c) => c.ref);
@@ -233,19 +248,21 @@ function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: strin
       SELECT s.*, first_value(s.__line) OVER w AS __first, row_number() OVER w AS __rank
         FROM import_staging s WINDOW w AS (PARTITION BY s.${nk} ORDER BY s.__line)
     )${ctes.length > 0 ? `, ${ctes.join(",\n")}` : ""}
-    SELECT s.__line, ${resolved.join(", ")},
+    SELECT s.__line, gen_random_uuid() AS ${qi(spec.idColumn)}, ${resolved.join(", ")},
            ${caseOf(1)} AS __field, ${caseOf(2)} AS __reason,
-           s.__rank = 1 AND EXISTS (SELECT 1 FROM ${qi(table)} t WHERE t.${nk} = s.${nk}) AS __existing
-      FROM ranked s ${joins.join("\n")}`;
+           s.__rank = 1 AND e.found IS NOT NULL AS __existing
+      FROM ranked s
+      -- One probe of the unique index per row, so the cost follows the file, not the table: an
+      -- EXISTS subplan or a plain join is hashed over the whole table (a 20,000-row file against
+      -- 500,000 assets: 0.95 s by hash, 0.43 s by probes, measured here).
+      LEFT JOIN LATERAL (SELECT true AS found FROM ${qi(table)} t WHERE t.${nk} = s.${nk} LIMIT 1) e ON true
+      ${joins.join("\n")}`;
   const cols = plan.columns.map((c) => qi(c.name)).join(", ");
-  const insert = `
-    WITH inserted AS (
-      INSERT INTO ${qi(table)} (${cols})
-      SELECT ${cols} FROM import_checked WHERE __reason IS NULL AND NOT __existing ORDER BY __line
-      ON CONFLICT (${nk}) DO NOTHING
-      RETURNING *
-    )${spec.afterInsert ? `, follow_up AS (${spec.afterInsert})` : ""}
-    SELECT count(*)::int AS n FROM inserted`;
+  const good = "(SELECT * FROM import_checked WHERE __reason IS NULL AND NOT __existing)";
+  const insert = [
+    `INSERT INTO ${qi(table)} (${qi(spec.idColumn)}, ${cols}) SELECT ${qi(spec.idColumn)}, ${cols} FROM ${good} inserted`,
+    ...(spec.afterInsert ? [spec.afterInsert(`${good} inserted`)] : []),
+  ];
   return { create, insert };
 }
 
@@ -290,12 +307,12 @@ export async function runImport(
     for await (const { line, fields } of records) {
       result.read++;
       if (result.read % every === 0) options.onProgress?.(result.read);
-      if (fields.length !== plan.columns.length) continue; // csv-parse reported it already
+      if (fields.length !== plan.width) continue; // csv-parse reported it already
       const input: Record<string, unknown> = {};
       const keys: string[] = [];
       let bad = false;
-      for (const [i, c] of plan.columns.entries()) {
-        const text = fields[i] as string;
+      for (const c of plan.columns) {
+        const text = c.index === null ? "" : (fields[c.index] as string);
         if (text.includes("\0")) {
           reject({ line, field: c.name, reason: "contains a NUL byte (PostgreSQL text cannot store it)" });
           bad = true;
@@ -319,8 +336,8 @@ export async function runImport(
       const data = parsed.data as Record<string, unknown>;
       let k = 0;
       const values = [String(line)];
-      for (const [i, c] of plan.columns.entries()) {
-        const text = fields[i] as string;
+      for (const c of plan.columns) {
+        const text = c.index === null ? "" : (fields[c.index] as string);
         if (c.ref) {
           const byKey = text !== "" && !UUID.test(text.trim());
           values.push(byKey ? "\\N" : copyValue(data[c.key]), byKey ? copyValue(keys[k++]) : "\\N");
@@ -369,8 +386,9 @@ export async function runImport(
         }
       }
       if (options.allOrNothing && result.rejected > 0) throw new Rollback();
-      const [inserted] = await tx.unsafe<{ n: number }[]>(sql.insert);
-      result.inserted = inserted?.n ?? 0;
+      const [insert, ...followUp] = sql.insert as [string, ...string[]];
+      result.inserted = (await tx.unsafe(insert)).count;
+      for (const statement of followUp) await tx.unsafe(statement);
       if (options.dryRun) throw new Rollback();
     });
     result.committed = true;
