@@ -5,6 +5,13 @@
  */
 export * from "./db.js";
 export * from "./errors.js";
+export {
+  ImportFormatError,
+  type ImportOptions,
+  type ImportReject,
+  type ImportResult,
+  importAssets,
+} from "./import/index.js";
 export { baseline } from "./migrate/baseline.js";
 export { checkDrift } from "./migrate/drift.js";
 export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";

@@ -4,7 +4,7 @@
  * Streams the file into the database (DATABASE_URL; a server: PGlite has no COPY FROM STDIN).
  * Rejected rows go to stdout (`line N, column: reason`, the first 100) and, all of them, to the
  * report file (CSV `line,field,reason`; default `<file>.rejects.csv`). Progress on a TTY (stderr).
- * Exit codes: 0 every row loaded or already present; 8 rows rejected (the others loaded, or with
+ * Exit codes: 0 every row loaded or already present; 9 rows rejected (the others loaded, or with
  * --all-or-nothing / --dry-run nothing written); 1 error (nothing written); 2 usage.
  */
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
@@ -13,7 +13,7 @@ import { createDb } from "../db.js";
 import { importAssets } from "./assets.js";
 import { ImportFormatError, type ImportReject } from "./engine.js";
 
-const EXIT_REJECTED = 8;
+const EXIT_REJECTED = 9;
 const PRINT_MAX = 100;
 const importers = { assets: importAssets } as const;
 

@@ -201,7 +201,7 @@ describe.runIf(onServer())("importAssets", () => {
     await expect(importAssets(t.db, csv(""))).rejects.toThrow(/empty/);
   });
 
-  it("the CLI: rejects on stdout and in the report file, exit 8; a process killed half-way leaves no row", async () => {
+  it("the CLI: rejects on stdout and in the report file, exit 9; a process killed half-way leaves no row", async () => {
     const p = `CLI-${randomUUID().slice(0, 6)}`;
     const small = join(dir, "small.csv");
     writeFileSync(small, `asset_code,status\n${p}-1,in_stock\n${p}-2,broken\n`);
@@ -220,7 +220,7 @@ describe.runIf(onServer())("importAssets", () => {
         child.on("exit", (code) => resolve({ code, stdout }));
       });
     const out = await run(["assets", small]);
-    expect(out.code).toBe(8);
+    expect(out.code).toBe(9);
     expect(out.stdout).toMatch(/^line 3, status: /m);
     expect(readFileSync(`${small}.rejects.csv`, "utf8").split("\n")[1]).toMatch(/^3,status,.*,rejected$/);
     expect(await count(p)).toEqual({ assets: 1, events: 1 });
