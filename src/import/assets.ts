@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 import type { DbOrTx } from "../db.js";
 import { assets } from "../schema/assets/tables.js";
-import { insertAssetSchema } from "../validation/assets.js";
+import { insertAssetSchema } from "../validation/index.js";
 import { type ImportOptions, type ImportResult, type ImportSpec, runImport } from "./engine.js";
 
 export const assetImport: ImportSpec = {

@@ -213,32 +213,34 @@ function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: strin
     (c) => `LEFT JOIN r_${c.name} ON r_${c.name}.key = s.${qi(`${c.name}__key`)}
       LEFT JOIN ${qi(c.ref!.table)} i_${c.name} ON i_${c.name}.id = s.${qi(c.name)}`,
   );
+  // [condition, field, reason] as SQL, first match wins. A row already in the table (by natural
+  // key) is skipped whatever else it says: a re-run of a loaded file reports nothing but skips.
   const checks: [string, string, string][] = [
     [
       "s.__rank > 1",
-      spec.naturalKey,
+      ql(spec.naturalKey),
       `'duplicate ${spec.naturalKey} in the file (first on line ' || s.__first || ')'`,
     ],
+    ["e.found IS NOT NULL", "NULL", "NULL"],
     ...refs.flatMap((c): [string, string, string][] => [
       [
         `s.${qi(`${c.name}__key`)} IS NOT NULL AND r_${c.name}.n IS NULL`,
-        c.name,
+        ql(c.name),
         ql(`no ${c.ref!.label} has this ${c.ref!.key} (give its ${c.ref!.key} or id)`),
       ],
       [
         `r_${c.name}.n > 1`,
-        c.name,
+        ql(c.name),
         `'ambiguous: ' || r_${c.name}.n || ' ${c.ref!.label}s have this ${c.ref!.key}; give the id'`,
       ],
       [
         `s.${qi(c.name)} IS NOT NULL AND i_${c.name}.id IS NULL`,
-        c.name,
+        ql(c.name),
         ql(`no ${c.ref!.label} has this id`),
       ],
     ]),
   ];
-  const caseOf = (i: 1 | 2) =>
-    `CASE ${checks.map((c) => `WHEN ${c[0]} THEN ${i === 1 ? ql(c[1]) : c[2]}`).join(" ")} END`;
+  const caseOf = (i: 1 | 2) => `CASE ${checks.map((c) => `WHEN ${c[0]} THEN ${c[i]}`).join(" ")} END`;
   const resolved = plan.columns.map((c) =>
     c.ref ? `coalesce(s.${qi(c.name)}, r_${c.name}.id) AS ${qi(c.name)}` : `s.${qi(c.name)}`,
   );
