@@ -130,7 +130,10 @@ async function main(argv: string[]): Promise<number> {
       }
     });
     await step("writes", () =>
-      benchWrites(db.url, { perWorker: o.factor >= 0.5 ? 300 : 100, importRows: 20_000 }),
+      benchWrites(db.url, {
+        perWorker: o.factor >= 0.5 ? 300 : 100,
+        importRows: o.factor >= 0.5 ? 200_000 : 20_000,
+      }),
     );
     await step("migrate", () => benchMigrate(url));
     await step("pooler", () => benchPooler(db.url, o.samples, log));
