@@ -4,8 +4,9 @@
  * (initdb + pg_basebackup -R). Each lives in a temporary directory, on the first free port of the
  * range it is given, and is stopped (and its directory removed) by `stop()`.
  *
- * PgBouncer and the postmaster refuse to run as root; as root they run as the `postgres` OS user
- * (runuser), and their directories are handed to it. When a binary or that user is missing the
+ * PgBouncer and the postmaster refuse to run as root; as root they are spawned with the `postgres`
+ * OS user's uid/gid (not through runuser/su, which do not pass every signal on: the server would
+ * outlive `stop()`), and their directories are handed to that user. When a binary or that user is missing the
  * starters return `{ skip: reason }`, so callers can skip with the reason (or fail under CI=true).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -19,25 +20,29 @@ export type Started<T> = ({ ok: true } & T) | { ok: false; skip: string };
 const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 const PGBOUNCER_BINS = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"];
 
-/** How to run a server binary: as is, or through runuser as `postgres` when we are root. */
+/** Whom to run server binaries as: ourselves, or the `postgres` OS user when we are root. */
 interface RunAs {
   uid?: number;
   gid?: number;
-  wrap(cmd: string, args: string[]): [string, string[]];
 }
 
 function runAs(): RunAs | string {
-  if (process.getuid?.() !== 0) return { wrap: (cmd, args) => [cmd, args] };
-  let uid: number;
-  let gid: number;
+  if (process.getuid?.() !== 0) return {};
   try {
-    uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-    gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    return { uid, gid };
   } catch {
     return "running as root and there is no `postgres` OS user to run the server as";
   }
-  return { uid, gid, wrap: (cmd, args) => ["runuser", ["-u", "postgres", "--", cmd, ...args]] };
 }
+
+/** spawn/execFile options running as `as`, from a directory that user can read. */
+const asUser = (as: RunAs, cwd: string) => ({
+  cwd,
+  ...(as.uid !== undefined ? { uid: as.uid, gid: as.gid } : {}),
+  env: { ...process.env, ...(as.uid !== undefined ? { HOME: cwd } : {}) },
+});
 
 function tempDir(label: string, as: RunAs): string {
   const dir = mkdtempSync(join(tmpdir(), `netops-${label}-`));
@@ -83,9 +88,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
   throw new Error(`nothing listening on ${port} after ${ms} ms: ${log()}`);
 }
 
-function run(as: RunAs, cmd: string, args: string[]): void {
-  const [c, a] = as.wrap(cmd, args);
-  execFileSync(c, a, { stdio: ["ignore", "pipe", "pipe"] });
+function run(as: RunAs, cwd: string, cmd: string, args: string[]): void {
+  execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...asUser(as, cwd) });
 }
 
 async function stopChild(
@@ -122,8 +126,8 @@ export async function startPgBouncer(o: {
   if (!bin) return { ok: false, skip: "pgbouncer is not installed (apt-get install -y pgbouncer)" };
   const as = runAs();
   if (typeof as === "string") return { ok: false, skip: as };
-  const dir = tempDir("pgbouncer", as);
   const port = await freePort(...o.ports);
+  const dir = tempDir("pgbouncer", as);
   // auth_type trust still needs each user in auth_file; the password is not checked.
   writeOwned(join(dir, "userlist.txt"), '"postgres" ""\n', as);
   writeOwned(
@@ -149,8 +153,7 @@ export async function startPgBouncer(o: {
     ].join("\n"),
     as,
   );
-  const [cmd, args] = as.wrap(bin, [join(dir, "pgbouncer.ini")]);
-  const child = spawn(cmd, args, { stdio: "ignore" });
+  const child = spawn(bin, [join(dir, "pgbouncer.ini")], { stdio: "ignore", ...asUser(as, dir) });
   const log = () =>
     existsSync(join(dir, "pgbouncer.log")) ? readFileSync(join(dir, "pgbouncer.log"), "utf8") : "";
   try {
@@ -205,7 +208,7 @@ export async function startReplicaPair(o: { ports: [number, number] }): Promise<
   try {
     const primaryPort = await freePort(...o.ports);
     const data = join(primaryDir, "data");
-    run(as, join(PG_BIN, "initdb"), [
+    run(as, primaryDir, join(PG_BIN, "initdb"), [
       "-D",
       data,
       "-U",
@@ -236,9 +239,11 @@ export async function startReplicaPair(o: { ports: [number, number] }): Promise<
       "hot_standby=on",
     ];
     const start = async (port: number, dir: string) => {
-      const [cmd, args] = as.wrap(join(PG_BIN, "postgres"), settings(port, dir));
       let stderr = "";
-      const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(join(PG_BIN, "postgres"), settings(port, dir), {
+        stdio: ["ignore", "ignore", "pipe"],
+        ...asUser(as, dir),
+      });
       child.stderr?.on("data", (d: Buffer) => {
         stderr = (stderr + d.toString()).slice(-4000);
       });
@@ -249,7 +254,7 @@ export async function startReplicaPair(o: { ports: [number, number] }): Promise<
     const replicaPort = await freePort(primaryPort + 1, o.ports[1]);
     const replicaData = join(replicaDir, "data");
     // -R writes standby.signal and primary_conninfo: the copy starts as a streaming replica.
-    run(as, join(PG_BIN, "pg_basebackup"), [
+    run(as, replicaDir, join(PG_BIN, "pg_basebackup"), [
       "-h",
       "127.0.0.1",
       "-p",
