@@ -11,6 +11,7 @@ export {
   type ImportReject,
   type ImportResult,
   importAssets,
+  importSpareParts,
 } from "./import/index.js";
 export { baseline } from "./migrate/baseline.js";
 export { checkDrift } from "./migrate/drift.js";

@@ -1,5 +1,5 @@
 /**
- * `npm run db:import -- assets <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`
+ * `npm run db:import -- <assets|spare_parts> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`
  *
  * Streams the file into the database (DATABASE_URL; a server: PGlite has no COPY FROM STDIN).
  * Rejected rows go to stdout (`line N, column: reason`, the first 100) and, all of them, to the
@@ -12,10 +12,11 @@ import { parseArgs } from "node:util";
 import { createDb } from "../db.js";
 import { importAssets } from "./assets.js";
 import { ImportFormatError, type ImportReject } from "./engine.js";
+import { importSpareParts } from "./spare-parts.js";
 
 const EXIT_REJECTED = 9;
 const PRINT_MAX = 100;
-const importers = { assets: importAssets } as const;
+const importers = { assets: importAssets, spare_parts: importSpareParts } as const;
 
 const csvField = (v: string | number | null) => {
   const s = v === null ? "" : String(v);

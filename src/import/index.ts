@@ -8,3 +8,4 @@ export {
   type ReferenceSpec,
   runImport,
 } from "./engine.js";
+export { importSpareParts, sparePartImport } from "./spare-parts.js";
