@@ -15,7 +15,7 @@ import {
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { EMBEDDED_DATA_DIR } from "./config.js";
+import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -135,7 +135,7 @@ const JSON_TYPE_OIDS = [114, 3802];
 const asText = (value: string) => value;
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
-  const url = options.dataDir ? undefined : (options.url ?? process.env.DATABASE_URL);
+  const url = options.dataDir ? undefined : (options.url ?? envDatabaseUrl());
   const probe = options.probe ?? true;
   if (!url && (options.replicas?.length || options.pooler)) {
     throw new DatabaseConnectionError("replicas and pooler need a server URL (not the embedded database)");

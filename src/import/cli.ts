@@ -9,12 +9,13 @@
  */
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { envDatabaseUrl } from "../config.js";
 import { createDb } from "../db.js";
+import { EXIT } from "../migrate/exit-codes.js";
 import { importAssets } from "./assets.js";
 import { ImportFormatError, type ImportReject } from "./engine.js";
 import { importSpareParts } from "./spare-parts.js";
 
-const EXIT_REJECTED = 9;
 const PRINT_MAX = 100;
 const importers = { assets: importAssets, spare_parts: importSpareParts } as const;
 
@@ -38,24 +39,31 @@ async function main(argv: string[]): Promise<number> {
     }));
   } catch (error) {
     console.error(`usage error: ${(error as Error).message}`);
-    return 2;
+    return EXIT.usage;
   }
   const [entity, file] = positionals;
   if (!entity || !file || positionals.length > 2 || !(entity in importers)) {
     console.error(
       `usage: npm run db:import -- <${Object.keys(importers).join("|")}> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`,
     );
-    return 2;
+    return EXIT.usage;
   }
   if (!existsSync(file)) {
     console.error(`error: no such file: ${file}`);
-    return 2;
+    return EXIT.usage;
   }
-  if (!process.env.DATABASE_URL) {
+  let url: string | undefined;
+  try {
+    url = envDatabaseUrl();
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return EXIT.error;
+  }
+  if (!url) {
     console.error(
       "error: db:import needs a PostgreSQL server: set DATABASE_URL (PGlite has no COPY FROM STDIN)",
     );
-    return 1;
+    return EXIT.error;
   }
   const reportPath = values.report ?? `${file}.rejects.csv`;
   const report = createWriteStream(reportPath);
@@ -76,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       `\r${entity}: ${n.toLocaleString("en")} rows read (${rate.toLocaleString("en")} rows/s)`,
     );
   };
-  const handle = await createDb({ max: 1 });
+  const handle = await createDb({ url, max: 1 });
   try {
     const result = await importers[entity as keyof typeof importers](handle.db, createReadStream(file), {
       dryRun: values["dry-run"] === true,
@@ -96,13 +104,13 @@ async function main(argv: string[]): Promise<number> {
       `${entity}: ${result.read} rows read, ${what}, ${result.existing} already present, ${result.rejected} rejected` +
         ` in ${seconds.toFixed(1)} s${result.rejected > 0 ? `; rejects in ${reportPath}` : ""}`,
     );
-    return result.rejected > 0 ? EXIT_REJECTED : 0;
+    return result.rejected > 0 ? EXIT.importRejected : EXIT.ok;
   } catch (error) {
     if (tty) process.stderr.write("\n");
     const message =
       error instanceof ImportFormatError ? error.message : (error as Error).message.split("\n")[0];
     console.error(`error: ${message} (nothing written)`);
-    return 1;
+    return EXIT.error;
   } finally {
     await new Promise((resolve) => report.end(resolve));
     await handle.close();
@@ -115,6 +123,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.error;
   },
 );
