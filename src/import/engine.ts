@@ -24,6 +24,7 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { z } from "zod";
 import type { DbOrTx } from "../db.js";
+import { toDbError } from "../errors.js";
 import { csvRecords } from "./csv.js";
 
 /** A reference column that may hold the referenced row's id or its natural key. */
@@ -299,9 +300,15 @@ export async function runImport(
     result.read++;
     reject({ line, field: null, reason });
   });
-  const first = await records.next();
-  if (first.done) throw new ImportFormatError("the file is empty: expected a header line of column names");
-  const plan = planFor(spec, first.value.fields);
+  let plan: Plan;
+  try {
+    const first = await records.next();
+    if (first.done) throw new ImportFormatError("the file is empty: expected a header line of column names");
+    plan = planFor(spec, first.value.fields);
+  } catch (error) {
+    input.destroy();
+    throw error;
+  }
   const staging = stagingColumns(plan);
 
   async function* copyLines(): AsyncGenerator<string> {
@@ -395,7 +402,11 @@ export async function runImport(
     });
     result.committed = true;
   } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
+    if (error instanceof Rollback) return result;
+    input.destroy();
+    // Typed like every other database error (a concurrent insert of one of the file's natural
+    // keys: UniqueViolationError); the transaction is rolled back, nothing was written.
+    throw toDbError(error);
   }
   return result;
 }

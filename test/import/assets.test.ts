@@ -12,6 +12,7 @@ import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
+import { UniqueViolationError } from "../../src/errors.js";
 import { ImportFormatError, type ImportReject, importAssets } from "../../src/import/index.js";
 import { createAsset, createAssetModel, createLocation } from "../../src/queries/index.js";
 import { vendors } from "../../src/schema/index.js";
@@ -190,6 +191,40 @@ describe.runIf(onServer())("importAssets", () => {
     const good = await importAssets(t.db, csv(`asset_code\n${p}-1\n`), { allOrNothing: true });
     expect(good).toMatchObject({ inserted: 1, rejected: 0, committed: true });
     expect(await count(p)).toEqual({ assets: 1, events: 1 });
+  });
+
+  it("a concurrent writer inserting one of the file's codes after the check: UniqueViolationError, nothing written", async () => {
+    const p = `RACE-${randomUUID().slice(0, 6)}`;
+    const other = await t.connect(1);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      // The other writer inserts -2 and keeps its transaction open until the import waits on it.
+      const writer = other.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO assets (asset_code) VALUES (${`${p}-2`})`);
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const running = importAssets(t.db, csv(`asset_code\n${p}-1\n${p}-2\n${p}-3\n`));
+      // The import's INSERT waits for the writer's uncommitted row with the same code.
+      for (let i = 0; i < 400; i++) {
+        const [w] = await rows<{ n: number }>(
+          t.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "assets"%'`,
+        );
+        if (w?.n) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      release();
+      await writer;
+      await expect(running).rejects.toBeInstanceOf(UniqueViolationError);
+      expect(await count(p)).toEqual({ assets: 1, events: 0 }); // the writer's row only
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses a header naming an unknown or generated column, or lacking asset_code, before reading rows", async () => {
