@@ -149,6 +149,10 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
         max: options.max ?? 10,
         onnotice: () => {},
         connect_timeout: 10,
+        // Behind PgBouncer also send no start-up parameter it does not track (only application_name,
+        // client_encoding, DateStyle, TimeZone, standard_conforming_strings): it refuses the
+        // connection ("unsupported startup parameter: statement_timeout", PgBouncer 1.18), so
+        // timeouts behind a pooler are set on the role (README "Deployment").
         ...(options.pooler === "transaction" ? { prepare: false } : {}),
       });
       for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
