@@ -4,7 +4,7 @@
  * same way, so drizzle-kit and the app always talk to the same database.
  */
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
 import {
   type PgDatabase,
@@ -12,11 +12,10 @@ import {
   type PgTransaction,
   withReplicas,
 } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
-import * as schema from "./schema/index.js";
+import type * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
 type Relations = ExtractTablesWithRelations<Schema>;
@@ -49,17 +48,22 @@ export interface CreateDbOptions {
    * "transaction": `url` is a transaction-mode pooler (PgBouncer `pool_mode = transaction`). Each
    * transaction may run on another server connection, so postgres.js must not keep named prepared
    * statements (postgres.js README: "prepare: false" for transaction pooling; PgBouncer < 1.21
-   * cannot track them). The package keeps no other state across transactions (advisory locks and
-   * settings are transaction-scoped). See README "Deployment".
+   * cannot track them). The domain operations keep no other state across transactions (advisory
+   * locks and settings are transaction-scoped); migrations need a direct URL. See README "Deployment".
    */
   pooler?: "transaction" | undefined;
   /**
    * Read replicas (postgres URLs, server only). Selects and relational queries outside a transaction
    * go to a replica (drizzle's withReplicas, random pick); writes, `execute` and every transaction go
-   * to the primary. A replica lags its primary: read your own writes inside a transaction or from
-   * `db.$primary`.
+   * to the primary. A replica lags its primary: read your own writes inside a transaction.
    */
   replicas?: string[] | undefined;
+  /**
+   * false: no relational query API (`db.query.*` is absent), so the 45 tables' schema modules are
+   * never loaded; for code that only sends SQL, such as the migration commands (start-up time of
+   * `db:migrate`, issue 15). Default true.
+   */
+  relational?: boolean;
 }
 
 /** A connection problem, said in one line without internals or secrets. */
@@ -141,6 +145,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     throw new DatabaseConnectionError("replicas and pooler need a server URL (not the embedded database)");
   }
   let handle: DbHandle;
+  // Loaded on demand: the schema only for the relational API, PGlite only for the embedded database.
+  const config = options.relational === false ? {} : { schema: await import("./schema/index.js") };
   if (url) {
     parsePostgresUrl(url);
     const target = redactUrl(url);
@@ -159,11 +165,11 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
       return client;
     };
     const client = connect(url);
-    const primary = drizzlePostgres(client, { schema }) as unknown as Database;
+    const primary = drizzlePostgres(client, config) as unknown as Database;
     const replicaUrls = options.replicas ?? [];
     for (const r of replicaUrls) parsePostgresUrl(r);
     const replicaClients = replicaUrls.map(connect);
-    const replicaDbs = replicaClients.map((c) => drizzlePostgres(c, { schema }) as unknown as Database);
+    const replicaDbs = replicaClients.map((c) => drizzlePostgres(c, config) as unknown as Database);
     handle = {
       db:
         replicaDbs.length > 0
@@ -188,11 +194,15 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   } else {
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir, {
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("drizzle-orm/pglite"),
+    ]);
+    const client: PGlite = new PGlite(dataDir, {
       parsers: Object.fromEntries(JSON_TYPE_OIDS.map((oid) => [oid, asText])),
     });
     handle = {
-      db: drizzlePglite(client, { schema }) as unknown as Database,
+      db: drizzlePglite(client, config) as unknown as Database,
       driver: "pglite",
       target: `pglite:${dataDir}`,
       close: () => client.close(),
