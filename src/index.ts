@@ -14,7 +14,15 @@ export {
   importSpareParts,
 } from "./import/index.js";
 export { baseline } from "./migrate/baseline.js";
+export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
+export {
+  RollbackError,
+  type RollbackOptions,
+  RollbackRefusedError,
+  type RollbackReport,
+  rollback,
+} from "./migrate/rollback.js";
 export { type MigrateOptions, MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
 export {
   type Blocker,
