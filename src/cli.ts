@@ -9,6 +9,7 @@ import { createDb, DatabaseConnectionError, type DbHandle } from "./db.js";
 import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
 import { EXIT } from "./migrate/exit-codes.js";
 import { MigrationError } from "./migrate/runner.js";
+import { securityCommands } from "./security/commands.js";
 
 type Command = (db: DbHandle, args: string[]) => Promise<number>;
 
@@ -18,6 +19,8 @@ const commands: Record<string, { help: string; run: Command } | MigrationCommand
   ...migrationCommands,
   // seed, setup (seed/commands.ts)
   ...seedCommands,
+  // roles, rotate-key, retention (src/security/commands.ts)
+  ...securityCommands,
 };
 
 function usage(): string {
