@@ -9,3 +9,29 @@ export { baseline } from "./migrate/baseline.js";
 export { checkDrift } from "./migrate/drift.js";
 export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
 export { migrationStatus } from "./migrate/status.js";
+export { APPEND_ONLY_TABLES, type AppendOnlyTable } from "./security/append-only.js";
+export {
+  hashPassword,
+  needsRehash,
+  PasswordHashFormatError,
+  type ScryptParams,
+  verifyPassword,
+} from "./security/passwords.js";
+export { applyRetention, RetentionError } from "./security/retention.js";
+export {
+  APP_ROLE,
+  ensureRoles,
+  GROUP_ROLES,
+  OWNER_ROLE,
+  READONLY_ROLE,
+  RoleSetupError,
+} from "./security/roles.js";
+export {
+  EncryptionKeyError,
+  getProviderApiKey,
+  keyringFromEnv,
+  parseKeyring,
+  rotateProviderApiKeys,
+  SecretDecryptionError,
+  setProviderApiKey,
+} from "./security/secrets.js";

@@ -6,8 +6,8 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import type { Json } from "../schema/_helpers.js";
+import { isEncryptedSecret } from "../security/envelope.js";
 import { isPasswordHash } from "../security/passwords.js";
-import { isEncryptedSecret } from "../security/secrets.js";
 
 /** Bound for `text` code columns, which have no length in the database. */
 export const TEXT_CODE_MAX = 100;
