@@ -23,6 +23,12 @@ DROP TRIGGER "usage_logs_no_truncate" ON "usage_logs";--> statement-breakpoint
 DROP TRIGGER "audit_logs_append_only" ON "audit_logs";--> statement-breakpoint
 DROP TRIGGER "audit_logs_no_truncate" ON "audit_logs";--> statement-breakpoint
 DROP FUNCTION refuse_history_rewrite();--> statement-breakpoint
+DROP TRIGGER "asset_events_stamp_created_at" ON "asset_events";--> statement-breakpoint
+DROP TRIGGER "ops_events_stamp_created_at" ON "ops_events";--> statement-breakpoint
+DROP TRIGGER "spare_part_movements_stamp_created_at" ON "spare_part_movements";--> statement-breakpoint
+DROP TRIGGER "usage_logs_stamp_created_at" ON "usage_logs";--> statement-breakpoint
+DROP TRIGGER "audit_logs_stamp_created_at" ON "audit_logs";--> statement-breakpoint
+DROP FUNCTION stamp_history_created_at();--> statement-breakpoint
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM netops_app, netops_readonly;--> statement-breakpoint
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM netops_app, netops_readonly;--> statement-breakpoint
 ALTER DEFAULT PRIVILEGES FOR ROLE netops_owner IN SCHEMA public REVOKE ALL ON SEQUENCES FROM netops_app, netops_readonly;--> statement-breakpoint

@@ -118,6 +118,24 @@ CREATE TRIGGER "usage_logs_append_only" BEFORE UPDATE OR DELETE ON "usage_logs" 
 CREATE TRIGGER "usage_logs_no_truncate" BEFORE TRUNCATE ON "usage_logs" FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_rewrite();--> statement-breakpoint
 CREATE TRIGGER "audit_logs_append_only" BEFORE UPDATE OR DELETE ON "audit_logs" FOR EACH ROW EXECUTE FUNCTION refuse_history_rewrite();--> statement-breakpoint
 CREATE TRIGGER "audit_logs_no_truncate" BEFORE TRUNCATE ON "audit_logs" FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_rewrite();--> statement-breakpoint
+-- A history row is dated by the database: for every session but an owner's (imports, retention
+-- tests), created_at is now() whatever the INSERT says, so the application cannot add a backdated
+-- event any more than it can change an old one.
+CREATE OR REPLACE FUNCTION stamp_history_created_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT pg_has_role(session_user, 'netops_owner', 'MEMBER') THEN
+    NEW.created_at := now();
+  END IF;
+  RETURN NEW;
+END;
+$$;--> statement-breakpoint
+ALTER FUNCTION stamp_history_created_at() OWNER TO netops_owner;--> statement-breakpoint
+CREATE TRIGGER "asset_events_stamp_created_at" BEFORE INSERT ON "asset_events" FOR EACH ROW EXECUTE FUNCTION stamp_history_created_at();--> statement-breakpoint
+CREATE TRIGGER "ops_events_stamp_created_at" BEFORE INSERT ON "ops_events" FOR EACH ROW EXECUTE FUNCTION stamp_history_created_at();--> statement-breakpoint
+CREATE TRIGGER "spare_part_movements_stamp_created_at" BEFORE INSERT ON "spare_part_movements" FOR EACH ROW EXECUTE FUNCTION stamp_history_created_at();--> statement-breakpoint
+CREATE TRIGGER "usage_logs_stamp_created_at" BEFORE INSERT ON "usage_logs" FOR EACH ROW EXECUTE FUNCTION stamp_history_created_at();--> statement-breakpoint
+CREATE TRIGGER "audit_logs_stamp_created_at" BEFORE INSERT ON "audit_logs" FOR EACH ROW EXECUTE FUNCTION stamp_history_created_at();--> statement-breakpoint
 -- updated_at is the database's: replaces 0002's set_updated_at(). For every session but an owner's,
 -- the trigger overwrites whatever the UPDATE wrote; an owner's UPDATE that sets updated_at itself (an
 -- import keeping original timestamps) keeps it. Decided by role membership, not a session setting:

@@ -109,6 +109,13 @@ describe.skipIf(!onServer())("roles, connected as each (server)", () => {
         .sort()
         .map((table) => ({ table, triggers: `${table}_append_only,${table}_no_truncate` })),
     );
+    const stamped = await rows<{ table: string }>(
+      t.db,
+      sql`SELECT c.relname::text AS table FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+            JOIN pg_proc p ON p.oid = tg.tgfoid
+           WHERE p.proname = 'stamp_history_created_at' AND tg.tgname = c.relname || '_stamp_created_at' ORDER BY 1`,
+    );
+    expect(stamped.map((x) => x.table)).toEqual(Object.keys(APPEND_ONLY_TABLES).sort());
   });
 
   describe("netops_app", () => {
@@ -208,6 +215,19 @@ describe.skipIf(!onServer())("roles, connected as each (server)", () => {
       );
       expect(m?.qty).toBe(5);
       expect(await mine()).toEqual([]);
+    });
+
+    it("cannot add a backdated history row: created_at is the database's", async () => {
+      const [r] = await rows<{ created: string; now: string }>(
+        as.app,
+        sql`INSERT INTO audit_logs (action, created_at) VALUES ('backdated', '2001-01-01T00:00:00Z') RETURNING created_at::text AS created, now()::text`,
+      );
+      expect(r?.created).toBe(r?.now);
+      const [o] = await rows<{ y: string }>(
+        as.owner,
+        sql`INSERT INTO audit_logs (action, created_at) VALUES ('import', '2001-01-01T00:00:00Z') RETURNING to_char(created_at AT TIME ZONE 'UTC', 'YYYY') AS y`,
+      );
+      expect(o?.y).toBe("2001");
     });
 
     it("updated_at: the trigger overwrites what the app sets", async () => {
