@@ -33,6 +33,14 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM netops_ap
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM netops_app, netops_readonly;--> statement-breakpoint
 ALTER DEFAULT PRIVILEGES FOR ROLE netops_owner IN SCHEMA public REVOKE ALL ON SEQUENCES FROM netops_app, netops_readonly;--> statement-breakpoint
 ALTER DEFAULT PRIVILEGES FOR ROLE netops_owner IN SCHEMA public REVOKE ALL ON TABLES FROM netops_app, netops_readonly;--> statement-breakpoint
+DO $$
+BEGIN
+  IF to_regclass('drizzle.__drizzle_migrations') IS NOT NULL THEN
+    REVOKE ALL ON drizzle.__drizzle_migrations FROM netops_app, netops_readonly;
+    REVOKE ALL ON SCHEMA drizzle FROM netops_app, netops_readonly;
+  END IF;
+END
+$$;--> statement-breakpoint
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM netops_app, netops_readonly;--> statement-breakpoint
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM netops_app, netops_readonly;--> statement-breakpoint
 REVOKE ALL ON SCHEMA public FROM netops_app, netops_readonly, netops_owner;--> statement-breakpoint

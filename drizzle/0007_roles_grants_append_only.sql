@@ -73,6 +73,17 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO netops_readonly;--> statement-bre
 GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO netops_readonly;--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO netops_app;--> statement-breakpoint
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO netops_app;--> statement-breakpoint
+-- The migration history (drizzle's own table), read-only for the others: the application checks
+-- `migrationStatus()` at start-up as itself; only the owner migrates. The runner creates the table
+-- before any migration runs; `drizzle-kit migrate` too.
+DO $$
+BEGIN
+  IF to_regclass('drizzle.__drizzle_migrations') IS NOT NULL THEN
+    GRANT USAGE ON SCHEMA drizzle TO netops_app, netops_readonly;
+    GRANT SELECT ON drizzle.__drizzle_migrations TO netops_app, netops_readonly;
+  END IF;
+END
+$$;--> statement-breakpoint
 -- Tables created later: by netops_owner (a migrating login whose sessions `SET ROLE netops_owner`,
 -- which `db:roles` configures) and by the role running this migration (a superuser in development).
 ALTER DEFAULT PRIVILEGES FOR ROLE netops_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO netops_app;--> statement-breakpoint

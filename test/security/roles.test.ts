@@ -8,7 +8,9 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database, rows } from "../../src/db.js";
+import { migrate } from "../../src/migrate/runner.js";
 import { maintenance } from "../../src/migrate/server.js";
+import { migrationStatus } from "../../src/migrate/status.js";
 import { checkLedgerInvariant } from "../../src/queries/warehouse/stock.js";
 import { APPEND_ONLY_TABLES } from "../../src/security/append-only.js";
 import { applyRetention, RetentionError } from "../../src/security/retention.js";
@@ -119,6 +121,13 @@ describe.skipIf(!onServer())("roles, connected as each (server)", () => {
   });
 
   describe("netops_app", () => {
+    it("checks the migration status at start-up (reads the history), but cannot migrate", async () => {
+      const report = await migrationStatus(as.app);
+      expect(report.migrations.length).toBeGreaterThan(0);
+      expect(report.migrations.every((m) => m.state === "applied")).toBe(true);
+      expect(await codeOf(migrate(as.app))).toBe(DENIED);
+    });
+
     it("reads and writes an ordinary table", async () => {
       const [v] = await rows<{ id: string }>(
         as.app,
@@ -138,6 +147,8 @@ describe.skipIf(!onServer())("roles, connected as each (server)", () => {
       ["TRUNCATE", "TRUNCATE vendors"],
       ["CREATE FUNCTION in public", "CREATE FUNCTION public.app_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'"],
       ["DISABLE TRIGGER", "ALTER TABLE asset_events DISABLE TRIGGER asset_events_append_only"],
+      ["CREATE SCHEMA", "CREATE SCHEMA app_schema"],
+      ["write the migration history", "DELETE FROM drizzle.__drizzle_migrations"],
     ])("no DDL: %s refused", async (_, statement) => {
       expect(await codeOf(as.app.execute(sql.raw(statement)))).toBe(DENIED);
     });
