@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database, rows } from "../../src/db.js";
+import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { maintenance } from "../../src/migrate/server.js";
 import { migrationStatus } from "../../src/migrate/status.js";
@@ -15,6 +16,7 @@ import { checkLedgerInvariant } from "../../src/queries/warehouse/stock.js";
 import { APPEND_ONLY_TABLES } from "../../src/security/append-only.js";
 import { applyRetention, RetentionError } from "../../src/security/retention.js";
 import { APP_ROLE, ensureRoles, OWNER_ROLE, READONLY_ROLE } from "../../src/security/roles.js";
+import { committedMigration, writeMigrationsFolder } from "../migrate/support.js";
 import { pgErrorOf } from "../support/rows.js";
 import { backend, createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
 
@@ -125,7 +127,18 @@ describe.skipIf(!onServer())("roles, connected as each (server)", () => {
       const report = await migrationStatus(as.app);
       expect(report.migrations.length).toBeGreaterThan(0);
       expect(report.migrations.every((m) => m.state === "applied")).toBe(true);
-      expect(await codeOf(migrate(as.app))).toBe(DENIED);
+      // Nothing pending: a no-op. A pending migration: refused (no DDL, no history writes).
+      await migrate(as.app);
+      const journal = readJournal();
+      const folder = writeMigrationsFolder([
+        ...journal.map((m) => committedMigration(m.idx)),
+        {
+          tag: "9999_app_tries_ddl",
+          when: (journal.at(-1)?.when ?? 0) + 1,
+          sql: "CREATE TABLE app_try (id int);",
+        },
+      ]);
+      expect(await codeOf(migrate(as.app, { migrationsFolder: folder }))).toBe(DENIED);
     });
 
     it("reads and writes an ordinary table", async () => {
