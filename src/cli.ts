@@ -13,7 +13,7 @@ type Command = (db: DbHandle, args: string[]) => Promise<number>;
 type Commands = Record<string, { help: string; run: Command } | MigrationCommand>;
 
 /**
- * The migration commands (migrate, status, baseline, drift, reset) are loaded with this file; they
+ * The migration commands (migrate, status, baseline, drift, rollback, reset) are loaded with this file; they
  * send SQL only, so their connection skips the relational API and never loads the schema modules.
  * The others (seed/commands.ts: seed, setup; reference and demo data, validation schemas, domain
  * operations) are loaded only when one of them runs, so `db:migrate` loads none of that (issue 15).

@@ -6,7 +6,15 @@
 export * from "./db.js";
 export * from "./errors.js";
 export { baseline } from "./migrate/baseline.js";
+export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
+export {
+  RollbackError,
+  type RollbackOptions,
+  RollbackRefusedError,
+  type RollbackReport,
+  rollback,
+} from "./migrate/rollback.js";
 export { type MigrateOptions, MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
 export {
   type Blocker,
