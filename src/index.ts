@@ -31,3 +31,29 @@ export {
   withMigrationSession,
 } from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";
+export { APPEND_ONLY_TABLES, type AppendOnlyTable } from "./security/append-only.js";
+export {
+  hashPassword,
+  needsRehash,
+  PasswordHashFormatError,
+  type ScryptParams,
+  verifyPassword,
+} from "./security/passwords.js";
+export { applyRetention, RetentionError } from "./security/retention.js";
+export {
+  APP_ROLE,
+  ensureRoles,
+  GROUP_ROLES,
+  OWNER_ROLE,
+  READONLY_ROLE,
+  RoleSetupError,
+} from "./security/roles.js";
+export {
+  EncryptionKeyError,
+  getProviderApiKey,
+  keyringFromEnv,
+  parseKeyring,
+  rotateProviderApiKeys,
+  SecretDecryptionError,
+  setProviderApiKey,
+} from "./security/secrets.js";
