@@ -18,7 +18,11 @@ type Commands = Record<string, { help: string; run: Command } | MigrationCommand
  * operations) are loaded only when one of them runs, so `db:migrate` loads none of that (issue 15).
  * `standalone` commands get no connection (reset drops the database it would open).
  */
-const loadSeedCommands = async (): Promise<Commands> => (await import("../seed/commands.js")).seedCommands;
+const loadSeedCommands = async (): Promise<Commands> => ({
+  ...(await import("../seed/commands.js")).seedCommands,
+  // roles, rotate-key, retention (src/security/commands.ts), loaded the same way.
+  ...(await import("./security/commands.js")).securityCommands,
+});
 
 async function allCommands(): Promise<Commands> {
   return { ...migrationCommands, ...(await loadSeedCommands()) };

@@ -5,6 +5,14 @@
  */
 export * from "./db.js";
 export * from "./errors/index.js";
+export {
+  ImportFormatError,
+  type ImportOptions,
+  type ImportReject,
+  type ImportResult,
+  importAssets,
+  importSpareParts,
+} from "./import/index.js";
 export { baseline } from "./migrate/baseline.js";
 export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
@@ -16,3 +24,29 @@ export {
 export { type MigrateOptions, migrate } from "./migrate/runner.js";
 export { type Blocker, type SessionOptions, withMigrationSession } from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";
+export { APPEND_ONLY_TABLES, type AppendOnlyTable } from "./security/append-only.js";
+export {
+  hashPassword,
+  needsRehash,
+  PasswordHashFormatError,
+  type ScryptParams,
+  verifyPassword,
+} from "./security/passwords.js";
+export { applyRetention, RetentionError } from "./security/retention.js";
+export {
+  APP_ROLE,
+  ensureRoles,
+  GROUP_ROLES,
+  OWNER_ROLE,
+  READONLY_ROLE,
+  RoleSetupError,
+} from "./security/roles.js";
+export {
+  EncryptionKeyError,
+  getProviderApiKey,
+  keyringFromEnv,
+  parseKeyring,
+  rotateProviderApiKeys,
+  SecretDecryptionError,
+  setProviderApiKey,
+} from "./security/secrets.js";

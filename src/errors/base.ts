@@ -53,6 +53,13 @@ export const ERROR_CODES = [
   "GUARD_BASE_UNAVAILABLE",
   "GUARD_SQL_SYNTAX",
   "SQL_LEX",
+  "IMPORT_FORMAT",
+  // Security refusals (src/errors/security.ts).
+  "ENCRYPTION_KEY",
+  "SECRET_DECRYPTION",
+  "PASSWORD_HASH_FORMAT",
+  "ROLE_SETUP",
+  "RETENTION",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

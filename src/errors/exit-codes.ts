@@ -24,6 +24,8 @@ export const EXIT = {
   refused: 7,
   /** migrate: a statement timed out waiting for a lock on every attempt (the blocker is named). */
   lockTimeout: 8,
+  /** db:import: rows were rejected (the others loaded; with --all-or-nothing or --dry-run nothing was written). */
+  importRejected: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -70,6 +72,12 @@ export const EXIT_CODE_OF_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   GUARD_BASE_UNAVAILABLE: EXIT.usage,
   GUARD_SQL_SYNTAX: EXIT.error,
   SQL_LEX: EXIT.error,
+  IMPORT_FORMAT: EXIT.error,
+  ENCRYPTION_KEY: EXIT.error,
+  SECRET_DECRYPTION: EXIT.error,
+  PASSWORD_HASH_FORMAT: EXIT.error,
+  ROLE_SETUP: EXIT.error,
+  RETENTION: EXIT.error,
 };
 
 /** The exit code for an error a command did not handle: the table for ours, 1 for anything else. */

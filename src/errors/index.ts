@@ -10,4 +10,5 @@ export * from "./domain.js";
 export * from "./exit-codes.js";
 export * from "./operational.js";
 export * from "./parse-input.js";
+export * from "./security.js";
 export { loadConstraintCatalogue, toDbError, withDbErrors } from "./sqlstate.js";

@@ -233,3 +233,11 @@ export class RollbackError extends NetOpsError {
     super("ROLLBACK_FAILED", message);
   }
 }
+
+/** db:import: the file cannot be imported at all (bad header, wrong driver): nothing was read or written. */
+export class ImportFormatError extends NetOpsError {
+  override name = "ImportFormatError";
+  constructor(message: string) {
+    super("IMPORT_FORMAT", message);
+  }
+}
