@@ -5,7 +5,7 @@
  */
 
 import { seedCommands } from "../seed/commands.js";
-import { createDb, DatabaseConnectionError, type DbHandle } from "./db.js";
+import { createDb, DatabaseConnectionError, type DbHandle, NO_TIMEOUTS } from "./db.js";
 import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
 import { EXIT } from "./migrate/exit-codes.js";
 import { MigrationError } from "./migrate/runner.js";
@@ -33,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if ("standalone" in command) return command.standalone(args);
-  const handle = await createDb();
+  // Operator commands (migrate, seed --scale, reset) run for minutes: no application timeouts.
+  const handle = await createDb({ ...NO_TIMEOUTS });
   try {
     return await command.run(handle, args);
   } finally {

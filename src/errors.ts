@@ -15,6 +15,7 @@ import { getTableConfig, IndexedColumn, PgTable } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { driverError } from "./db.js";
 import * as schema from "./schema/index.js";
+import { inputShapeIssues } from "./validation/refinements.js";
 
 /** Base of every error this package throws on purpose; `code` is stable, for programs to branch on. */
 export class NetOpsError extends Error {
@@ -197,6 +198,10 @@ export class InvalidStateError extends NetOpsError {
 
 /** The parsed (and normalised) value, or a ValidationError listing every field-level issue. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  // The input's structure first (__proto__ keys, depth, size, NUL): a schema must never see
+  // JSON deep enough to overflow its recursion.
+  const shape = inputShapeIssues(input);
+  if (shape.length > 0) throw new ValidationError(shape);
   const result = schema.safeParse(input);
   if (!result.success) throw ValidationError.fromZod(result.error);
   return result.data;

@@ -1,8 +1,8 @@
 /** Shared input pieces of the assets operations (validated with parseInput before any query). */
 import { z } from "zod";
-import { jsonObject, trimmed } from "../../validation/refinements.js";
+import { jsonObject, trimmed, uuid } from "../../validation/refinements.js";
 
-export const uuid = () => z.uuid("must be a UUID");
+export { uuid };
 /** Who did it and which request it belongs to, carried into asset_events. */
 export const actorFields = {
   actorUserId: trimmed(255).optional(),

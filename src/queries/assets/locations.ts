@@ -99,7 +99,9 @@ export async function moveLocation(
       if (newPath !== oldPath) await refuseTakenPath(tx, newPath, locationId);
       const moved = await tx
         .update(locations)
-        .set({ path: sql`${newPath} || substr(${locations.path}, ${oldPath.length + 1})` })
+        // The old prefix is cut by PostgreSQL's own length of it (characters): a JavaScript length
+        // counts UTF-16 units, two for a character outside the BMP (an emoji in a name).
+        .set({ path: sql`${newPath}::text || substr(${locations.path}, char_length(${oldPath}::text) + 1)` })
         .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
         .returning({ id: locations.id });
       const [row] = await tx

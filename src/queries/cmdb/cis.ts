@@ -178,7 +178,7 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
 
 /** A CI with its attribute values. */
 export async function getCi(db: DbOrTx, input: { ciId: string }): Promise<CiWithAttributes> {
-  const { ciId } = parseInput(z.object({ ciId: uuidInput }), input);
+  const { ciId } = parseInput(z.strictObject({ ciId: uuidInput }), input);
   const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
   if (!ci) throw new NotFoundError("CI", ciId);
   return withAttributes(db, ci);

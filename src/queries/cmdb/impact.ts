@@ -27,7 +27,7 @@ export const MAX_DEPTH_LIMIT = 20;
 const uuidInput = z.uuid().transform((s) => s.toLowerCase());
 const depthInput = z.number().int().min(1).max(MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
 
-export const impactInput = z.object({
+export const impactInput = z.strictObject({
   ciId: uuidInput,
   direction: z.enum(IMPACT_DIRECTIONS),
   maxDepth: depthInput,
@@ -135,7 +135,7 @@ export async function impactAnalysis(db: DbOrTx, input: ImpactInput): Promise<Im
   return { ciId: q.ciId, direction: q.direction, maxDepth: q.maxDepth, reached };
 }
 
-export const serviceMapInput = z.object({ serviceId: uuidInput, maxDepth: depthInput });
+export const serviceMapInput = z.strictObject({ serviceId: uuidInput, maxDepth: depthInput });
 export type ServiceMapInput = z.input<typeof serviceMapInput>;
 
 export interface ServiceMapNode {

@@ -16,7 +16,7 @@ import { DuplicateRelationshipError, RelationshipNotAllowedError, SelfRelationsh
 const uuidInput = z.uuid().transform((s) => s.toLowerCase());
 
 export const relateCisInput = z
-  .object({
+  .strictObject({
     /** The relationship type, by id or by code (exactly one). */
     relTypeId: uuidInput.optional(),
     relTypeCode: z.string().min(1).max(100).optional(),
@@ -123,7 +123,7 @@ export async function retireRelationship(
   db: DbOrTx,
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
-  const { relationshipId } = parseInput(z.object({ relationshipId: uuidInput }), input);
+  const { relationshipId } = parseInput(z.strictObject({ relationshipId: uuidInput }), input);
   const [row] = await db
     .update(cmdbRelationships)
     .set({ status: "retired" })

@@ -27,9 +27,12 @@ const createInput = z.strictObject({
   refreshTtlSeconds: positiveInt(31_536_000).default(2_592_000),
   ipAddress: ipHost().optional(),
   userAgent: trimmed(2000).optional(),
-  /** Bring your own tokens (e.g. signed JWTs); random ones are generated otherwise. */
-  token: trimmed(4096).optional(),
-  refreshToken: trimmed(4096).optional(),
+  /**
+   * Bring your own tokens (e.g. signed JWTs); random ones are generated otherwise. Opaque: hashed
+   * exactly as given (never trimmed), so the same string finds the session again.
+   */
+  token: z.string().min(1, "must not be empty").max(4096).optional(),
+  refreshToken: z.string().min(1, "must not be empty").max(4096).optional(),
 });
 export type CreateSessionInput = z.input<typeof createInput>;
 

@@ -162,12 +162,31 @@ export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<I
         status,
         ...(note !== undefined ? { note } : {}),
       };
-      const [item] = existing
-        ? await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning()
-        : await tx
-            .insert(inventoryItems)
-            .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
-            .returning();
+      if (existing) {
+        const [item] = await tx
+          .update(inventoryItems)
+          .set(scanned)
+          .where(eq(inventoryItems.id, existing.id))
+          .returning();
+        return item as InventoryItem;
+      }
+      // An asset not in the snapshot: concurrent scans of it race to insert its item. The loser
+      // of the race records its scan on the winner's row (last scan wins, as for any rescan),
+      // judged against the expected location that row holds.
+      const [item] = await tx
+        .insert(inventoryItems)
+        .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
+        .onConflictDoUpdate({
+          target: [inventoryItems.sessionId, inventoryItems.assetId],
+          set: {
+            scannedLocationId: sql`excluded.scanned_location_id`,
+            scannedAt: sql`excluded.scanned_at`,
+            status: sql`CASE WHEN ${inventoryItems.expectedLocationId} = excluded.scanned_location_id
+                             THEN 'found' ELSE 'moved' END`,
+            ...(note !== undefined ? { note: sql`excluded.note` } : {}),
+          },
+        })
+        .returning();
       return item as InventoryItem;
     }),
   );

@@ -18,6 +18,8 @@ import {
 import type { StockDocument, StockDocumentLine } from "../../schema/warehouse/index.js";
 import {
   ADJUST_DIRECTIONS,
+  repairOrderParts,
+  repairOrders,
   STOCK_DOCUMENT_TYPES,
   sparePartMovements,
   spareParts,
@@ -25,16 +27,18 @@ import {
   stockDocuments,
   warehouses,
 } from "../../schema/warehouse/tables.js";
+import { code } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "./errors.js";
 import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
 import { applyMovements, type MovementInput, REVERSE_MOVEMENT, type StockLevel } from "./ledger.js";
+import { isOpenRepairStatus, recomputePartsCost } from "./repair-state.js";
 
 /** ref_type of the movements a document posts, and of those its cancel posts. */
 export const DOCUMENT_REF_TYPE = "stock_document";
 export const DOCUMENT_CANCEL_REF_TYPE = "stock_document_cancel";
 
-const lineSchema = z.object({
+const lineSchema = z.strictObject({
   partId: uuidInput,
   qty: qtyInput,
   unitCost: moneyInput.optional(),
@@ -47,10 +51,10 @@ const lineSchema = z.object({
 const linesSchema = z.array(lineSchema).min(1).max(1000);
 
 export const createStockDocumentInput = z
-  .object({
+  .strictObject({
     docType: z.enum(STOCK_DOCUMENT_TYPES),
     /** Unique document code; generated ("ISS-<date>-<random>") when omitted. */
-    code: z.string().min(1).max(100).optional(),
+    code: code(100).optional(),
     warehouseId: uuidInput,
     /** transfer documents only: the receiving warehouse. */
     targetWarehouseId: uuidInput.optional(),
@@ -180,7 +184,7 @@ function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof line
     .returning();
 }
 
-const documentIdInput = z.object({ documentId: uuidInput });
+const documentIdInput = z.strictObject({ documentId: uuidInput });
 
 const documentById = preparedPer("netops_document_by_id", (db, name) =>
   db
@@ -210,7 +214,7 @@ export async function getStockDocument(
   return { ...header, lines };
 }
 
-export const updateDraftInput = z.object({
+export const updateDraftInput = z.strictObject({
   documentId: uuidInput,
   note: z.string().max(1000).nullable().optional(),
   docDate: z.iso.date().optional(),
@@ -301,7 +305,7 @@ function movementsOf(header: StockDocument, lines: StockDocumentLine[]): Movemen
   });
 }
 
-export const postStockDocumentInput = z.object({
+export const postStockDocumentInput = z.strictObject({
   documentId: uuidInput,
   approvedBy: optionalText,
   actorUserId: optionalText,
@@ -353,7 +357,7 @@ export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInpu
   );
 }
 
-export const cancelStockDocumentInput = z.object({
+export const cancelStockDocumentInput = z.strictObject({
   documentId: uuidInput,
   actorUserId: optionalText,
   correlationId: optionalText,
@@ -369,6 +373,22 @@ export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocument
   const req = parseInput(cancelStockDocumentInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
+      // A repair order's issue document: the order is locked first (the order -> document lock
+      // order of the repair-order operations), only an open order's parts go back, and its
+      // parts_cost then counts only the parts still consumed.
+      const orders = await tx
+        .selectDistinct({ id: repairOrders.id, status: repairOrders.status })
+        .from(repairOrders)
+        .innerJoin(repairOrderParts, eq(repairOrderParts.repairOrderId, repairOrders.id))
+        .where(eq(repairOrderParts.stockDocumentId, req.documentId))
+        .orderBy(repairOrders.id)
+        .for("update", { of: repairOrders });
+      const closed = orders.find((o) => !isOpenRepairStatus(o.status));
+      if (closed) {
+        throw new InvalidStateError(
+          `stock document ${req.documentId} holds the parts of repair order ${closed.id}, which is ${closed.status}`,
+        );
+      }
       const header = await lockDocument(tx, req.documentId);
       if (header.status === "canceled") throw new DocumentAlreadyCanceledError(header.id);
       let stock: StockLevel[] = [];
@@ -401,6 +421,7 @@ export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocument
         .set({ status: "canceled", updatedAt: sql`now()` })
         .where(eq(stockDocuments.id, header.id))
         .returning();
+      for (const order of orders) await recomputePartsCost(tx, order.id);
       return { document: document!, movements: count, stock };
     }),
   );

@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
 import { SEVERITIES } from "../../schema/_helpers.js";
+import { assets } from "../../schema/assets/tables.js";
 import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
 import {
   REPAIR_PART_ACTIONS,
@@ -19,15 +20,21 @@ import {
   repairOrders,
   sparePartMovements,
   spareParts,
+  stockDocuments,
 } from "../../schema/warehouse/tables.js";
 import { serviceStatusOf, transitionAssetStatus } from "../assets/lifecycle.js";
-import { createStockDocument, type PostResult, postStockDocument } from "./documents.js";
+import { cancelStockDocument, createStockDocument, type PostResult, postStockDocument } from "./documents.js";
 import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
+import {
+  isOpenRepairStatus,
+  type OpenRepairStatus,
+  openRepairOrderOfAsset,
+  recomputePartsCost,
+} from "./repair-state.js";
 
-/** Statuses in which work (parts, status changes, close) can still happen. */
-export const OPEN_REPAIR_STATUSES = ["open", "diagnosing", "waiting_parts", "repaired"] as const;
-type OpenRepairStatus = (typeof OPEN_REPAIR_STATUSES)[number];
-const isOpen = (s: string): s is OpenRepairStatus => (OPEN_REPAIR_STATUSES as readonly string[]).includes(s);
+export { OPEN_REPAIR_STATUSES } from "./repair-state.js";
+
+const isOpen = isOpenRepairStatus;
 
 /** A repair order that is closed or canceled. */
 export class RepairOrderClosedError extends InvalidStateError {
@@ -42,7 +49,7 @@ export class RepairOrderClosedError extends InvalidStateError {
 
 const actor = { actorUserId: optionalText, correlationId: optionalText };
 
-export const openRepairOrderInput = z.object({
+export const openRepairOrderInput = z.strictObject({
   assetId: uuidInput,
   ciId: uuidInput.optional(),
   /** Unique code; generated ("RO-<date>-<random>") when omitted. */
@@ -112,12 +119,12 @@ export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): 
   );
 }
 
-export const addRepairPartsInput = z.object({
+export const addRepairPartsInput = z.strictObject({
   repairOrderId: uuidInput,
   warehouseId: uuidInput,
   parts: z
     .array(
-      z.object({
+      z.strictObject({
         partId: uuidInput,
         qty: qtyInput,
         /** Defaults to the unit cost of the part's latest receipt into that warehouse, else 0. */
@@ -158,19 +165,6 @@ async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): 
     )
     .orderBy(sparePartMovements.partId, desc(sparePartMovements.createdAt));
   return new Map(found.map((r) => [r.partId!, r.unitCost!]));
-}
-
-async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
-  const [order] = await tx
-    .update(repairOrders)
-    .set({
-      partsCost: sql`(SELECT coalesce(sum(p.qty * coalesce(p.unit_cost, 0)), 0)
-                        FROM ${repairOrderParts} p WHERE p.repair_order_id = ${repairOrderId})`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(repairOrders.id, repairOrderId))
-    .returning();
-  return order!;
 }
 
 /**
@@ -243,7 +237,7 @@ const PROGRESS: Record<OpenRepairStatus, readonly OpenRepairStatus[]> = {
   repaired: [],
 };
 
-export const progressRepairOrderInput = z.object({
+export const progressRepairOrderInput = z.strictObject({
   repairOrderId: uuidInput,
   status: z.enum(["diagnosing", "waiting_parts", "repaired"]),
   diagnosis: z.string().max(10_000).optional(),
@@ -272,7 +266,7 @@ export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrder
   );
 }
 
-export const closeRepairOrderInput = z.object({
+export const closeRepairOrderInput = z.strictObject({
   repairOrderId: uuidInput,
   resolution: z.string().max(10_000).optional(),
   laborCost: moneyInput.optional(),
@@ -320,37 +314,68 @@ async function backInService(
   meta: { actorUserId?: string | undefined; correlationId?: string | undefined },
 ): Promise<void> {
   const assetId = order.assetId!;
-  await transitionAssetStatus(tx, {
-    assetId,
-    to: await serviceStatusOf(tx, assetId),
-    reason: `repair order ${order.code} ${outcome}`,
-    actorUserId: meta.actorUserId,
-    correlationId: meta.correlationId ?? order.correlationId ?? undefined,
-    payload: { repairOrderId: order.id, repairOrderCode: order.code },
-  });
+  // Only an asset this order holds in repair goes back in service. Rows written before the rule
+  // that an asset under repair changes status only through its order may have left in_repair
+  // already (sold off, lost): the order still closes, and the asset keeps the status it has.
+  const [asset] = await tx.select({ status: assets.status }).from(assets).where(eq(assets.id, assetId));
+  if (asset?.status !== "in_repair") return;
+  const holder = await openRepairOrderOfAsset(tx, assetId);
+  if (holder && holder.id !== order.id) return;
+  await transitionAssetStatus(
+    tx,
+    {
+      assetId,
+      to: await serviceStatusOf(tx, assetId),
+      reason: `repair order ${order.code} ${outcome}`,
+      actorUserId: meta.actorUserId,
+      correlationId: meta.correlationId ?? order.correlationId ?? undefined,
+      payload: { repairOrderId: order.id, repairOrderCode: order.code },
+    },
+    { repairOrderId: order.id },
+  );
 }
 
-export const cancelRepairOrderInput = z.object({ repairOrderId: uuidInput, ...actor });
+export const cancelRepairOrderInput = z.strictObject({
+  repairOrderId: uuidInput,
+  /**
+   * The order consumed parts that are still out of stock: true cancels their issue documents
+   * (reversing movements put the parts back), false (default) refuses the cancel.
+   */
+  returnParts: z.boolean().default(false),
+  ...actor,
+});
+export type CancelRepairOrderInput = z.input<typeof cancelRepairOrderInput>;
 
 /**
- * Cancel an open order that consumed no parts (parts already issued would need a stock decision:
- * close it instead, or cancel the issue document first). The asset goes back in service.
+ * Cancel an open order; the asset goes back in service. Parts it consumed (on issue documents still
+ * posted) are a stock decision: refused unless `returnParts`, which cancels those documents in the
+ * same transaction (their reversing movements return the parts; parts_cost drops to what is still
+ * consumed, i.e. 0). Canceling an order's issue document yourself first works too.
  */
-export async function cancelRepairOrder(
-  db: DbOrTx,
-  input: z.input<typeof cancelRepairOrderInput>,
-): Promise<RepairOrder> {
+export async function cancelRepairOrder(db: DbOrTx, input: CancelRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(cancelRepairOrderInput, input);
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
-      const [part] = await tx
-        .select({ id: repairOrderParts.id })
+      const consumed = await tx
+        .selectDistinct({ documentId: repairOrderParts.stockDocumentId })
         .from(repairOrderParts)
-        .where(eq(repairOrderParts.repairOrderId, order.id))
-        .limit(1);
-      if (part) throw new InvalidStateError(`repair order ${order.id} has consumed parts; close it instead`);
+        .innerJoin(stockDocuments, eq(stockDocuments.id, repairOrderParts.stockDocumentId))
+        .where(and(eq(repairOrderParts.repairOrderId, order.id), eq(stockDocuments.status, "posted")));
+      if (consumed.length > 0 && !r.returnParts) {
+        throw new InvalidStateError(
+          `repair order ${order.id} has consumed parts: close it, or cancel it with returnParts to put them back in stock`,
+        );
+      }
+      for (const { documentId } of consumed) {
+        await cancelStockDocument(tx, {
+          documentId: documentId as string,
+          actorUserId: r.actorUserId,
+          correlationId: r.correlationId,
+        });
+      }
+      await recomputePartsCost(tx, order.id);
       const [canceled] = await tx
         .update(repairOrders)
         .set({ status: "canceled", closedAt: sql`now()`, updatedAt: sql`now()` })

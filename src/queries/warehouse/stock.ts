@@ -8,7 +8,7 @@ import { preparedPer } from "../shared/prepared.js";
 import { optionalText, qtyInput, uuidInput } from "./inputs.js";
 import { applyMovements, MOVEMENT_EFFECT, type MovementType, type StockLevel } from "./ledger.js";
 
-const stockKeyInput = z.object({ warehouseId: uuidInput, partId: uuidInput });
+const stockKeyInput = z.strictObject({ warehouseId: uuidInput, partId: uuidInput });
 
 const stockLevelQuery = preparedPer("netops_stock_level", (db, name) =>
   db
@@ -40,7 +40,7 @@ export async function getStockLevel(
   return { ...key, onHand, reserved, available: onHand - reserved };
 }
 
-export const reservationInput = z.object({
+export const reservationInput = z.strictObject({
   warehouseId: uuidInput,
   partId: uuidInput,
   qty: qtyInput,
@@ -127,7 +127,7 @@ const lowStockQuery = preparedPer("netops_low_stock", (db, name) =>
     .prepare(name),
 );
 
-const lowStockInput = z.object({ warehouseId: uuidInput.optional() }).optional();
+const lowStockInput = z.strictObject({ warehouseId: uuidInput.optional() }).optional();
 
 /**
  * Stock rows whose free stock (on_hand - reserved) is below the part's min_level, biggest

@@ -9,14 +9,14 @@ import { z } from "zod";
 import { type DbOrTx, rows } from "../../db.js";
 import { parseInput, withDbErrors } from "../../errors.js";
 import { assets, maintenanceTickets, reminders } from "../../schema/index.js";
-import { code, positiveInt, trimmed } from "../../validation/refinements.js";
+import { code, positiveInt, timestamp, trimmed } from "../../validation/refinements.js";
 
 /** Assets that get no reminders: nobody maintains or claims warranty on them any more. */
 const INACTIVE = sql`('retired', 'disposed', 'lost')`;
 
 const generateInput = z.strictObject({
   /** "Now" of the run (default: the database's now()). */
-  asOf: z.coerce.date().optional(),
+  asOf: timestamp().optional(),
   /** Warranty ending within this many days (from asOf) gets a warranty_expiring reminder. */
   warrantyWithinDays: positiveInt(3650).default(30),
   /** Maintenance is due this many days after the last closed ticket (or purchase, or creation). */
