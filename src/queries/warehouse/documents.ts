@@ -377,12 +377,19 @@ export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocument
       // order of the repair-order operations), only an open order's parts go back, and its
       // parts_cost then counts only the parts still consumed.
       const orders = await tx
-        .selectDistinct({ id: repairOrders.id, status: repairOrders.status })
+        .select({ id: repairOrders.id, status: repairOrders.status })
         .from(repairOrders)
-        .innerJoin(repairOrderParts, eq(repairOrderParts.repairOrderId, repairOrders.id))
-        .where(eq(repairOrderParts.stockDocumentId, req.documentId))
+        .where(
+          inArray(
+            repairOrders.id,
+            tx
+              .select({ id: repairOrderParts.repairOrderId })
+              .from(repairOrderParts)
+              .where(eq(repairOrderParts.stockDocumentId, req.documentId)),
+          ),
+        )
         .orderBy(repairOrders.id)
-        .for("update", { of: repairOrders });
+        .for("update");
       const closed = orders.find((o) => !isOpenRepairStatus(o.status));
       if (closed) {
         throw new InvalidStateError(
