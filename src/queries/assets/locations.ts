@@ -97,19 +97,56 @@ export async function moveLocation(
       const segment = oldPath.replace(/\/$/, "").split("/").pop() || segmentOf(location.name);
       const newPath = `${parentPath}${segment}/`;
       if (newPath !== oldPath) await refuseTakenPath(tx, newPath, locationId);
-      const moved = await tx
-        .update(locations)
-        // The old prefix is cut by PostgreSQL's own length of it (characters): a JavaScript length
-        // counts UTF-16 units, two for a character outside the BMP (an emoji in a name).
-        .set({ path: sql`${newPath}::text || substr(${locations.path}, char_length(${oldPath}::text) + 1)` })
-        .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
-        .returning({ id: locations.id });
+      const rewritten = await rewriteSubtree(tx, oldPath, newPath);
       const [row] = await tx
         .update(locations)
         .set({ parentId: parentId ?? null })
         .where(eq(locations.id, locationId))
         .returning();
-      return { location: row as Location, rewritten: moved.length };
+      return { location: row as Location, rewritten };
+    }),
+  );
+}
+
+/** Replace the `oldPath` prefix of a subtree's paths by `newPath`; returns how many rows changed. */
+async function rewriteSubtree(tx: DbOrTx, oldPath: string, newPath: string): Promise<number> {
+  const rewritten = await tx
+    .update(locations)
+    // The old prefix is cut by PostgreSQL's own length of it (characters): a JavaScript length
+    // counts UTF-16 units, two for a character outside the BMP (an emoji in a name).
+    .set({ path: sql`${newPath}::text || substr(${locations.path}, char_length(${oldPath}::text) + 1)` })
+    .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
+    .returning({ id: locations.id });
+  return rewritten.length;
+}
+
+const renameLocationInput = z.strictObject({ locationId: uuid(), name: trimmed(255) });
+export type RenameLocationInput = z.input<typeof renameLocationInput>;
+
+/**
+ * Rename a location: its name, and its segment in the path of its whole subtree (one UPDATE).
+ * InvalidStateError when a sibling already has that path. Returns the location and how many paths
+ * were rewritten (itself included; 0 when the segment does not change).
+ */
+export async function renameLocation(
+  db: DbOrTx,
+  input: RenameLocationInput,
+): Promise<{ location: Location; rewritten: number }> {
+  const { locationId, name } = parseInput(renameLocationInput, input);
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      const location = await getLocation(tx, locationId, true);
+      const oldPath = location.path;
+      const parentPath = oldPath.replace(/[^/]*\/$/, "");
+      const newPath = `${parentPath}${segmentOf(name)}/`;
+      let rewritten = 0;
+      if (newPath !== oldPath) {
+        await refuseTakenPath(tx, newPath, locationId);
+        rewritten = await rewriteSubtree(tx, oldPath, newPath);
+      }
+      const [row] = await tx.update(locations).set({ name }).where(eq(locations.id, locationId)).returning();
+      return { location: row as Location, rewritten };
     }),
   );
 }
