@@ -1,5 +1,4 @@
 /** Shared input pieces of the assets operations (validated with parseInput before any query). */
-import { z } from "zod";
 import { jsonObject, trimmed, uuid } from "../../validation/refinements.js";
 
 export { uuid };
