@@ -9,22 +9,28 @@ import type { DbOrTx } from "../../db.js";
 import { parseInput, withDbErrors } from "../../errors.js";
 import { type UsageLog, type UserTokenStat, usageLogs, userTokenStats } from "../../schema/core/index.js";
 import { MODEL_TIER_MAX, MODEL_TIER_MIN } from "../../schema/core/tables.js";
-import { decimal, intRange, nonNegativeInt, trimmed } from "../../validation/refinements.js";
+import { decimal, INT32_MAX, intRange, nonNegativeInt, trimmed } from "../../validation/refinements.js";
 
-const recordInput = z.strictObject({
-  userId: trimmed(255),
-  modelId: trimmed(100),
-  /** Provider of the model (part of the stats key; usage_logs has no provider column). */
-  provider: trimmed(100),
-  tier: intRange(MODEL_TIER_MIN, MODEL_TIER_MAX),
-  promptTokens: nonNegativeInt().default(0),
-  completionTokens: nonNegativeInt().default(0),
-  totalCost: decimal({ precision: 10, scale: 6 }).default("0"),
-  qualityScore: decimal({ precision: 3, scale: 2 }).optional(),
-  escalated: z.boolean().default(false),
-  /** True for the first message of a conversation: counts it in conversation_count. */
-  newConversation: z.boolean().default(false),
-});
+const recordInput = z
+  .strictObject({
+    userId: trimmed(255),
+    modelId: trimmed(100),
+    /** Provider of the model (part of the stats key; usage_logs has no provider column). */
+    provider: trimmed(100),
+    tier: intRange(MODEL_TIER_MIN, MODEL_TIER_MAX),
+    promptTokens: nonNegativeInt().default(0),
+    completionTokens: nonNegativeInt().default(0),
+    totalCost: decimal({ precision: 10, scale: 6 }).default("0"),
+    qualityScore: decimal({ precision: 3, scale: 2 }).optional(),
+    escalated: z.boolean().default(false),
+    /** True for the first message of a conversation: counts it in conversation_count. */
+    newConversation: z.boolean().default(false),
+  })
+  .refine((u) => u.promptTokens + u.completionTokens <= INT32_MAX, {
+    // usage_logs.total_tokens is their sum, an integer column.
+    path: ["completionTokens"],
+    message: `promptTokens + completionTokens must be at most ${INT32_MAX}`,
+  });
 export type RecordUsageInput = z.input<typeof recordInput>;
 
 export async function recordUsage(

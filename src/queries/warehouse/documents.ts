@@ -27,7 +27,7 @@ import {
   stockDocuments,
   warehouses,
 } from "../../schema/warehouse/tables.js";
-import { code } from "../../validation/refinements.js";
+import { code, isoDate } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "./errors.js";
 import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
@@ -58,7 +58,7 @@ export const createStockDocumentInput = z
     warehouseId: uuidInput,
     /** transfer documents only: the receiving warehouse. */
     targetWarehouseId: uuidInput.optional(),
-    docDate: z.iso.date().optional(),
+    docDate: isoDate().optional(),
     refType: optionalText,
     refId: uuidInput.optional(),
     note: optionalText,
@@ -217,7 +217,7 @@ export async function getStockDocument(
 export const updateDraftInput = z.strictObject({
   documentId: uuidInput,
   note: z.string().max(1000).nullable().optional(),
-  docDate: z.iso.date().optional(),
+  docDate: isoDate().optional(),
   /** Replaces every line of the draft. */
   lines: linesSchema.optional(),
 });

@@ -6,7 +6,9 @@
  */
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db.js";
+import { ValidationError } from "../../errors.js";
 import { type MOVEMENT_TYPES, sparePartMovements, sparePartStock } from "../../schema/warehouse/tables.js";
+import { INT32_MAX } from "../../validation/refinements.js";
 import { InsufficientStockError, ReleaseExceedsReservedError } from "./errors.js";
 
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
@@ -151,6 +153,15 @@ export async function applyMovements(
     const freeChange = d.onHand - d.reserved;
     if (freeChange < 0 && onHand - reserved + freeChange < 0) {
       throw new InsufficientStockError(d.warehouseId, d.partId, -freeChange, onHand - reserved);
+    }
+    // on_hand and reserved are integer columns: refuse before PostgreSQL's bare "integer out of range".
+    if (onHand + d.onHand > INT32_MAX || reserved + d.reserved > INT32_MAX) {
+      throw new ValidationError([
+        {
+          path: "qty",
+          message: `would take the stock of part ${d.partId} in warehouse ${d.warehouseId} above ${INT32_MAX}`,
+        },
+      ]);
     }
   }
 

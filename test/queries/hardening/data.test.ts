@@ -8,13 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../../src/errors.js";
 import { createAsset, createLocation, moveAsset, moveLocation } from "../../../src/queries/assets/index.js";
 import { createCi } from "../../../src/queries/cmdb/index.js";
-import { createSession, findValidSession, revokeSession } from "../../../src/queries/core/index.js";
+import {
+  createSession,
+  findValidSession,
+  recordUsage,
+  revokeSession,
+} from "../../../src/queries/core/index.js";
 import { scanInventoryItem, startInventorySession } from "../../../src/queries/inventory/index.js";
 import {
   addRepairParts,
   closeRepairOrder,
   createStockDocument,
   openRepairOrder,
+  postStockDocument,
 } from "../../../src/queries/warehouse/index.js";
 import { createWorkflowRequest, generateReminders } from "../../../src/queries/workflow/index.js";
 import { assetEvents, locations, users } from "../../../src/schema/index.js";
@@ -249,5 +255,54 @@ describe("bounded JSON (item 7) and strings PostgreSQL cannot store (item 6)", (
     await expect(createLocation(t.db, { name: "half \uD83C" })).rejects.toMatchObject({
       issues: [{ path: "name", message: "must be well-formed Unicode (no lone surrogate)" }],
     });
+  });
+});
+
+describe("ranges validated up front, naming the field (item 8)", () => {
+  it("date 0000-01-01 and timestamps outside years 0001-9999", async () => {
+    await expect(
+      createAsset(t.db, { assetCode: uniq("D"), purchaseDate: "0000-01-01" }),
+    ).rejects.toMatchObject({
+      issues: [{ path: "purchaseDate" }],
+    });
+    await expect(generateReminders(t.db, { asOf: "0000-06-01T00:00:00Z" })).rejects.toMatchObject({
+      issues: [{ path: "asOf" }],
+    });
+  });
+
+  it("unitCost 1e10 names the line's field", async () => {
+    const wh = await makeWarehouse(t.db);
+    const part = await makePart(t.db);
+    await expect(
+      createStockDocument(t.db, {
+        docType: "receipt",
+        warehouseId: wh,
+        lines: [{ partId: part, qty: 1, unitCost: 1e10 }],
+      }),
+    ).rejects.toMatchObject({ issues: [{ path: "lines.0.unitCost" }] });
+  });
+
+  it("stock beyond int32 is refused naming qty, before PostgreSQL's bare 'integer out of range'", async () => {
+    const wh = await makeWarehouse(t.db);
+    const part = await makePart(t.db);
+    const lines = [1, 2, 3].map(() => ({ partId: part, qty: 1_000_000_000 }));
+    const doc = await createStockDocument(t.db, { docType: "receipt", warehouseId: wh, lines });
+    await expect(postStockDocument(t.db, { documentId: doc.id })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      issues: [{ path: "qty" }],
+    });
+  });
+
+  it("token sums beyond int32 name completionTokens", async () => {
+    await expect(
+      recordUsage(t.db, {
+        userId: "u",
+        modelId: "m",
+        provider: "p",
+        tier: 1,
+        promptTokens: 2_000_000_000,
+        completionTokens: 2_000_000_000,
+      }),
+    ).rejects.toMatchObject({ issues: [{ path: "completionTokens" }] });
   });
 });
