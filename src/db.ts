@@ -84,12 +84,18 @@ export class DatabaseConnectionError extends Error {
   override name = "DatabaseConnectionError";
 }
 
-/** The URL with its password replaced, for messages and logs. */
+/** Query parameters that carry a secret (`?password=` is read by postgres.js like the URL's password). */
+const SECRET_PARAM = /pass|secret|token|key/i;
+
+/** The URL with its password replaced (in the authority and in the query string), for messages and logs. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";
-    return u.toString();
+    for (const name of [...u.searchParams.keys()]) {
+      if (SECRET_PARAM.test(name)) u.searchParams.set(name, "***");
+    }
+    return u.toString().replaceAll("%2A%2A%2A", "***");
   } catch {
     return "<unparseable URL>";
   }

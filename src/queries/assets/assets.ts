@@ -5,7 +5,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, ValidationError, withDbErrors } from "../../errors.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
 import {
   type Asset,
   type AssetAssignment,
@@ -26,16 +26,6 @@ import { preparedPer } from "../shared/prepared.js";
 import { actorFields, uuid } from "./inputs.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
-/** Re-throw a spec ValidationError with its paths under `prefix` ("spec.port_count"). */
-function specIssues(error: unknown, prefix: string): never {
-  if (error instanceof ValidationError) {
-    throw new ValidationError(
-      error.issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message })),
-    );
-  }
-  throw error;
-}
-
 const createModelInput = insertAssetModelSchema.omit({ id: true, createdAt: true, specVersionId: true });
 export type CreateAssetModelInput = z.input<typeof createModelInput>;
 
@@ -52,11 +42,7 @@ export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput)
       if (values.categoryId) {
         const active = await activeSpecDefs(tx, values.categoryId);
         if (active) {
-          try {
-            spec = parseFields(active.defs, spec);
-          } catch (error) {
-            specIssues(error, "spec");
-          }
+          spec = parseFields(active.defs, spec, "spec");
           specVersionId = active.versionId;
         }
       }
@@ -89,11 +75,7 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
         if (model.categoryId) {
           const active = await activeSpecDefs(tx, model.categoryId);
           if (active) {
-            try {
-              parseFields(active.defs, model.spec ?? {});
-            } catch (error) {
-              specIssues(error, "model.spec");
-            }
+            parseFields(active.defs, model.spec ?? {}, "model.spec");
           }
         }
       }

@@ -54,7 +54,7 @@ async function validateAttributes(
     if (Object.keys(attributes).length > 0) throw new NoActiveTypeVersionError(typeId);
     return { values: {}, versionId: null };
   }
-  return { values: parseFields(active.defs, attributes), versionId: active.versionId };
+  return { values: parseFields(active.defs, attributes, "attributes"), versionId: active.versionId };
 }
 
 /** Write the values (upsert per key, stamped with the version) and delete `removed` keys. */
@@ -164,7 +164,7 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
             removed.push(key);
           } else merged[key] = value;
         }
-        const values = parseFields(active.defs, merged);
+        const values = parseFields(active.defs, merged, "attributes");
         await writeAttributes(tx, ciId, active.versionId, values, removed);
         versionId = active.versionId;
       }

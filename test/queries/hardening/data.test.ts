@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../../src/errors.js";
 import { createAsset, createLocation, moveAsset, moveLocation } from "../../../src/queries/assets/index.js";
-import { createCi } from "../../../src/queries/cmdb/index.js";
+import { createCi, updateCi } from "../../../src/queries/cmdb/index.js";
 import {
   createSession,
   findValidSession,
@@ -304,5 +304,27 @@ describe("ranges validated up front, naming the field (item 8)", () => {
         completionTokens: 2_000_000_000,
       }),
     ).rejects.toMatchObject({ issues: [{ path: "completionTokens" }] });
+  });
+});
+
+describe("CMDB attribute errors (item 9)", () => {
+  it("keep their attributes. prefix, and a missing required attribute says it is required", async () => {
+    const { typeId } = await makeCiType(t.db, [
+      { key: "cpu_cores", label: "Cores", fieldType: "number", required: true },
+      { key: "note", label: "Note", fieldType: "string" },
+    ]);
+    await expect(
+      createCi(t.db, { typeId, name: "x", ciCode: uniq("CI"), attributes: { note: "n" } }),
+    ).rejects.toMatchObject({ issues: [{ path: "attributes.cpu_cores", message: "is required" }] });
+    await expect(
+      createCi(t.db, { typeId, name: "x", ciCode: uniq("CI"), attributes: { cpu_cores: "eight" } }),
+    ).rejects.toMatchObject({ issues: [{ path: "attributes.cpu_cores", message: "must be a number" }] });
+    const ci = await createCi(t.db, { typeId, name: "x", ciCode: uniq("CI"), attributes: { cpu_cores: 4 } });
+    await expect(updateCi(t.db, { ciId: ci.id, attributes: { cpu_cores: null } })).rejects.toMatchObject({
+      issues: [{ path: "attributes.cpu_cores", message: "is required" }],
+    });
+    await expect(updateCi(t.db, { ciId: ci.id, attributes: { color: "red" } })).rejects.toMatchObject({
+      issues: [{ path: "attributes.color", message: "is not an allowed field" }],
+    });
   });
 });
