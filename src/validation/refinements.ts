@@ -245,9 +245,16 @@ export function inputShapeIssues(input: unknown): { path: string; message: strin
         issues.push({ path: path.join("."), message: `must not nest deeper than ${INPUT_MAX_DEPTH} levels` });
         continue;
       }
-      const entries: [string, unknown][] = Array.isArray(value)
-        ? value.map((v, i) => [String(i), v])
-        : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
+      let entries: [string, unknown][];
+      try {
+        entries = Array.isArray(value)
+          ? value.map((v, i) => [String(i), v])
+          : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
+      } catch {
+        // A getter or proxy that throws: never let its error (and what it says) out.
+        issues.push({ path: path.join("."), message: "could not be read" });
+        continue;
+      }
       for (const [key, child] of entries.reverse()) {
         size += key.length;
         const at = [...path, key];

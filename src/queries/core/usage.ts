@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { OutOfRangeError, parseInput, toDbError, ValidationError, withDbErrors } from "../../errors.js";
 import { type UsageLog, type UserTokenStat, usageLogs, userTokenStats } from "../../schema/core/index.js";
 import { MODEL_TIER_MAX, MODEL_TIER_MIN } from "../../schema/core/tables.js";
 import { decimal, INT32_MAX, intRange, nonNegativeInt, trimmed } from "../../validation/refinements.js";
@@ -78,7 +78,20 @@ export async function recordUsage(
             conversationCount: sql`coalesce(${userTokenStats.conversationCount}, 0) + excluded.conversation_count`,
           },
         })
-        .returning();
+        .returning()
+        .catch((error: unknown) => {
+          // The day's running totals are an integer and a numeric(12,6): name the input that
+          // overflowed them instead of PostgreSQL's bare "out of range".
+          if (toDbError(error) instanceof OutOfRangeError) {
+            throw new ValidationError([
+              {
+                path: totalTokens > 0 ? "promptTokens" : "totalCost",
+                message: "would take the day's totals in user_token_stats beyond their column types",
+              },
+            ]);
+          }
+          throw error;
+        });
       return { log: usage, stats: stats as UserTokenStat };
     }),
   );

@@ -328,3 +328,23 @@ describe("CMDB attribute errors (item 9)", () => {
     });
   });
 });
+
+describe("hostile objects and running totals", () => {
+  it("a getter that throws is a ValidationError that does not repeat what the getter said", async () => {
+    const input = Object.defineProperty({}, "name", {
+      enumerable: true,
+      get() {
+        throw new Error("boom: getter-secret");
+      },
+    });
+    const err = await createLocation(t.db, input as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(`${(err as Error).message}${JSON.stringify(err)}`).not.toContain("getter-secret");
+  });
+
+  it("a day's token roll-up beyond int32 names the tokens and writes nothing", async () => {
+    const usage = { userId: uniq("u"), modelId: "m", provider: "p", tier: 1, promptTokens: 2_000_000_000 };
+    await recordUsage(t.db, usage);
+    await expect(recordUsage(t.db, usage)).rejects.toMatchObject({ issues: [{ path: "promptTokens" }] });
+  });
+});
