@@ -4,3 +4,25 @@ export const EMBEDDED_DATA_DIR = "./.data/pglite";
 export const MIGRATIONS_SCHEMA = "drizzle";
 export const MIGRATIONS_TABLE = "__drizzle_migrations";
 export const MIGRATIONS_FOLDER = "./drizzle";
+
+/** DATABASE_URL present but blank: a deploy whose secret did not arrive. */
+export class EmptyDatabaseUrlError extends Error {
+  override name = "EmptyDatabaseUrlError";
+  constructor() {
+    super(
+      "DATABASE_URL is set but empty: set it to postgres://user:password@host:5432/database, or unset it to use the embedded database",
+    );
+  }
+}
+
+/**
+ * DATABASE_URL, or undefined when it is not set (the embedded database). Set but empty (or blank) is
+ * an error rather than "not set": `DATABASE_URL=` from a missing deploy secret would otherwise
+ * migrate the embedded database and report success.
+ */
+export function envDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.DATABASE_URL;
+  if (value === undefined) return undefined;
+  if (value.trim() === "") throw new EmptyDatabaseUrlError();
+  return value;
+}

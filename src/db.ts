@@ -10,7 +10,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { EMBEDDED_DATA_DIR } from "./config.js";
+import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -158,7 +158,7 @@ const JSON_TYPE_OIDS = [114, 3802];
 const asText = (value: string) => value;
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
-  const url = options.dataDir ? undefined : (options.url ?? process.env.DATABASE_URL);
+  const url = options.dataDir ? undefined : (options.url ?? envDatabaseUrl());
   const probe = options.probe ?? true;
   let handle: DbHandle;
   if (url) {

@@ -7,5 +7,11 @@ export * from "./db.js";
 export * from "./errors.js";
 export { baseline } from "./migrate/baseline.js";
 export { checkDrift } from "./migrate/drift.js";
-export { MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
+export { type MigrateOptions, MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
+export {
+  type Blocker,
+  LockTimeoutError,
+  type SessionOptions,
+  withMigrationSession,
+} from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";

@@ -3,12 +3,14 @@
  * exit code (src/migrate/exit-codes.ts). Every command takes `--migrations <dir>` (default ./drizzle).
  */
 import { parseArgs } from "node:util";
+import { envDatabaseUrl } from "../config.js";
 import type { DbHandle } from "../db.js";
 import { baseline } from "./baseline.js";
 import { driftReport, formatDrift, type ReferenceTarget } from "./drift.js";
 import { EXIT } from "./exit-codes.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "./reset.js";
-import { ModifiedMigrationError, migrate } from "./runner.js";
+import { DEFAULT_RETRIES, ModifiedMigrationError, migrate } from "./runner.js";
+import { DEFAULT_LOCK_TIMEOUT_MS, LockTimeoutError } from "./session.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
 import { supersededNote } from "./superseded.js";
 
@@ -37,9 +39,45 @@ function parse<O extends Options>(args: string[], options: O) {
 
 const say = (line: string) => console.log(`  ${line}`);
 
+const UNITS: Record<string, number> = { ms: 1, s: 1000, min: 60_000 };
+
+/** `--lock-timeout 5s` / `500ms` / `2min` / `5000` (ms, PostgreSQL's unit for both settings); 0 = none. */
+export function parseDuration(option: string, value: string): number {
+  const match = /^(\d+)\s*(ms|s|min)?$/.exec(value.trim());
+  if (!match)
+    throw new UsageError(`--${option} ${value}: expected a duration such as 5s, 500ms, 2min (0 = none)`);
+  return Number(match[1]) * (UNITS[match[2] ?? "ms"] ?? 1);
+}
+
+function parseCount(option: string, value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--${option} ${value}: expected a whole number >= 0`);
+  return Number(value);
+}
+
+/** The migration session options shared by the commands that change the schema (migrate, rollback). */
+export const SESSION_OPTIONS = {
+  "lock-timeout": { type: "string" },
+  "statement-timeout": { type: "string" },
+  retries: { type: "string" },
+} as const;
+
+export function sessionOptions(
+  values: { [K in keyof typeof SESSION_OPTIONS]?: string | boolean | (string | boolean)[] },
+) {
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const lock = text(values["lock-timeout"]);
+  const statement = text(values["statement-timeout"]);
+  const retries = text(values.retries);
+  return {
+    lockTimeoutMs: lock === undefined ? DEFAULT_LOCK_TIMEOUT_MS : parseDuration("lock-timeout", lock),
+    ...(statement === undefined ? {} : { statementTimeoutMs: parseDuration("statement-timeout", statement) }),
+    retries: retries === undefined ? DEFAULT_RETRIES : parseCount("retries", retries),
+  };
+}
+
 /** Where drift and baseline build their reference: beside the live database. */
 function referenceTarget(handle: DbHandle): ReferenceTarget {
-  const url = process.env.DATABASE_URL;
+  const url = envDatabaseUrl();
   return handle.driver === "postgres" && url ? { driver: "postgres", url } : { driver: "pglite" };
 }
 
@@ -48,21 +86,36 @@ const folderOf = (values: { migrations?: unknown }) =>
 
 export const migrationCommands: Record<string, MigrationCommand> = {
   migrate: {
-    help: "apply pending migrations (locked, one transaction); --accept-modified <tag> re-records an edited one",
+    help:
+      "apply pending migrations, each in its own transaction (--single-transaction: all in one); " +
+      "--lock-timeout 5s, --statement-timeout, --retries 3; --accept-modified <tag> re-records an edited one",
     run: async ({ db, target }, args) => {
       const values = parse(args, {
         "accept-modified": { type: "string", multiple: true },
         to: { type: "string" },
+        "single-transaction": { type: "boolean" },
+        ...SESSION_OPTIONS,
       });
-      console.log(`migrating ${target}`);
+      const session = sessionOptions(values);
+      console.log(
+        `migrating ${target} (lock timeout ${session.lockTimeoutMs} ms, ${session.retries} retries` +
+          `${session.statementTimeoutMs ? `, statement timeout ${session.statementTimeoutMs} ms` : ""}` +
+          `${values["single-transaction"] === true ? ", single transaction" : ""})`,
+      );
       try {
         await migrate(db, {
           ...folderOf(values),
+          ...session,
           log: say,
+          singleTransaction: values["single-transaction"] === true,
           acceptModified: (values["accept-modified"] as string[] | undefined) ?? [],
           ...(typeof values.to === "string" ? { to: values.to } : {}),
         });
       } catch (error) {
+        if (error instanceof LockTimeoutError) {
+          console.error(`error: ${error.message}`);
+          return EXIT.lockTimeout;
+        }
         if (!(error instanceof ModifiedMigrationError)) throw error;
         console.error(`error: ${error.message}`);
         for (const m of error.modified) {
@@ -133,7 +186,7 @@ export const migrationCommands: Record<string, MigrationCommand> = {
     help: "development: drop and recreate the database, migrate, seed; non-local hosts need --force",
     standalone: async (args) => {
       const values = parse(args, { force: { type: "boolean" }, "no-seed": { type: "boolean" } });
-      const url = process.env.DATABASE_URL;
+      const url = envDatabaseUrl();
       try {
         if (url) assertResettable(url, values.force === true);
         const result = await resetDatabase({

@@ -19,6 +19,7 @@ export const EXIT = {
   drift: 6,
   /** baseline/reset: refused to act (already under migration control, non-local host without --force). */
   refused: 7,
+  lockTimeout: 8, // migrate: a statement timed out waiting for a lock on every attempt (the blocker is named)
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

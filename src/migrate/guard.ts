@@ -20,14 +20,11 @@
 import { basename } from "node:path";
 import { loadParser, parseSql, type SqlComment, SqlSyntaxError } from "./guard-parse.js";
 import { checkStatements, emptyFacts, GUARD_RULES, type GuardRule, isGuardRule } from "./guard-rules.js";
+// The no-transaction marker is decided in one place, shared with the runner.
+import { isNoTransaction } from "./journal.js";
 import { isRecordedRewrite } from "./superseded.js";
 
 export { GUARD_RULES, type GuardRule } from "./guard-rules.js";
-
-/** First line of a migration that runs outside a transaction (the runner's rule: exact, trailing blanks ignored). */
-export const NO_TRANSACTION_MARKER = "-- migrate:no-transaction";
-export const isNoTransaction = (text: string) =>
-  (text.split("\n", 1)[0] ?? "").trimEnd() === NO_TRANSACTION_MARKER;
 
 export const ACK_SYNTAX = "-- guard:allow <rule> <reason>";
 const ACK = /^--\s*guard:allow(?:\s+(\S+))?[ \t]*(.*)$/;

@@ -20,6 +20,8 @@ export interface MigrationFile {
   hash: string;
   statements: string[];
   path: string;
+  /** First line is `-- migrate:no-transaction`: the runner applies it alone, outside any transaction. */
+  noTransaction: boolean;
 }
 
 interface Journal {
@@ -27,6 +29,16 @@ interface Journal {
 }
 
 export const BREAKPOINT = "--> statement-breakpoint";
+
+/**
+ * First line of a migration that must not run in a transaction (`CREATE INDEX CONCURRENTLY`, ...).
+ * Exact, trailing blanks (and a CR) ignored. The runner, db:status, the guard and drizzle.config.ts
+ * all decide through isNoTransaction().
+ */
+export const NO_TRANSACTION_MARKER = "-- migrate:no-transaction";
+
+export const isNoTransaction = (text: string) =>
+  (text.split("\n", 1)[0] ?? "").trimEnd() === NO_TRANSACTION_MARKER;
 
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -62,6 +74,7 @@ export function readJournal(folder: string = MIGRATIONS_FOLDER): MigrationFile[]
         .map((s) => s.trim())
         .filter((s) => s.length > 0),
       path,
+      noTransaction: isNoTransaction(text),
     };
   });
 }

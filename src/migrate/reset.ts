@@ -12,6 +12,7 @@ import { migrate } from "./runner.js";
 import {
   createDatabaseSql,
   databaseOf,
+  describeTargets,
   dropDatabaseSql,
   isLocalUrl,
   maintenance,
@@ -71,7 +72,8 @@ export function assertResettable(url: string, force = false): void {
   if (PROTECTED.has(name)) throw new ResetRefusedError(`refusing to drop the ${name} database`);
   if (!isLocalUrl(url) && !force) {
     throw new ResetRefusedError(
-      `refusing to reset ${redactUrl(url)}: not a local host (localhost, 127.0.0.1, ::1 or a Unix socket). ` +
+      `refusing to reset ${redactUrl(url)}: the driver would connect to ${describeTargets(url)}, ` +
+        "not only loopback addresses, localhost or a Unix socket (PGHOST/PGPORT included). " +
         "Pass --force if you really mean to drop it.",
     );
   }

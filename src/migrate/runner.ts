@@ -1,22 +1,41 @@
 /**
  * The migration runner behind `npm run db:migrate` and `migrate(db)` at app start-up. It closes
- * drizzle-orm's migrator gaps (design.md): it serialises concurrent runs with an advisory lock,
- * picks pending migrations by hash in journal order (so an older migration that arrives by a merge
- * is applied, drizzle-orm #5769), refuses to run while an applied migration's file no longer matches
- * its recorded hash (unless told `acceptModified`), and runs the bookkeeping and every pending
- * migration in one transaction, so a failure leaves the database exactly as it was.
+ * drizzle-orm's migrator gaps: it serialises concurrent runs with an advisory lock, picks pending
+ * migrations by hash in journal order (so an older migration that arrives by a merge is applied,
+ * drizzle-orm #5769), refuses to run while an applied migration's file no longer matches its
+ * recorded hash (unless told `acceptModified`), and works in a migration session
+ * (src/migrate/session.ts: lock_timeout, statement_timeout, application_name, client connection check).
+ *
+ * Each migration runs in its own transaction (Flyway's default), so the locks it takes are released
+ * when it commits, not when the last file does: applying 0003 and 0004 in one transaction kept
+ * ACCESS EXCLUSIVE on the tables 0003 altered while 0004 built its indexes, and readers of those
+ * tables waited for both. `singleTransaction` keeps the all-or-nothing run. A migration whose first
+ * line is `-- migrate:no-transaction` runs alone, statement by statement, outside any transaction
+ * (CREATE INDEX CONCURRENTLY); when one stopped part-way, the next run first drops the INVALID
+ * indexes it left (src/migrate/leftovers.ts), then runs it again from the top.
+ *
+ * A statement that times out waiting for a lock rolls back its transaction, the blocker is named, and
+ * the run is tried again after a backoff (1 s, 2 s, 4 s by default) before LockTimeoutError.
  */
-import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
-import { type Database, driverError, type Transaction } from "../db.js";
+import { type Database, driverError } from "../db.js";
 import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
+import { indexesCreatedConcurrently, invalidIndexes } from "./leftovers.js";
+import {
+  LockTimeoutError,
+  type MigrationSession,
+  oneLine,
+  type RetryOptions,
+  type SessionOptions,
+  withLockRetries,
+  withMigrationSession,
+} from "./session.js";
 import { classify, type MigrationStatus } from "./status.js";
 
-/** Advisory lock key shared by every runner of this project ("netopsai" as a 64-bit number). */
-export const MIGRATION_LOCK_KEY = 0x6e65746f70736169n;
+export { DEFAULT_RETRIES, MIGRATION_LOCK_KEY } from "./session.js";
 
-export interface MigrateOptions {
+export interface MigrateOptions extends SessionOptions, RetryOptions {
   migrationsFolder?: string;
   /** Progress lines; default silent. The CLI passes console.log. */
   log?: (line: string) => void;
@@ -24,6 +43,8 @@ export interface MigrateOptions {
   acceptModified?: string[];
   /** Apply only up to and including this tag (baseline's reference database uses it). */
   to?: string;
+  /** Every pending migration in one transaction: all or nothing (refused with a no-transaction one). */
+  singleTransaction?: boolean;
 }
 
 export interface AppliedReport {
@@ -68,27 +89,46 @@ export function filesUpTo(files: MigrationFile[], to: string | undefined): Migra
   return files.slice(0, last + 1);
 }
 
-const firstLine = (text: string, max = 160) => {
-  const line = text.trim().split("\n")[0] ?? "";
-  return line.length > max ? `${line.slice(0, max)}...` : line;
-};
-
 /** Pending = journal entries whose hash is not recorded, in journal order. */
 export function pendingMigrations(files: MigrationFile[], appliedHashes: Set<string>): MigrationFile[] {
   return files.filter((f) => !appliedHashes.has(f.hash));
 }
 
-async function applyOne(tx: Transaction, file: MigrationFile): Promise<void> {
+/** What stays in the database after `file` failed, for the error message. */
+function aftermath(
+  file: MigrationFile,
+  statementIndex: number,
+  single: boolean,
+  committed: string[],
+): string {
+  if (single) return "Nothing was applied: the whole run was rolled back.";
+  const before = committed.length > 0 ? `Committed before it in this run: ${committed.join(", ")}. ` : "";
+  if (file.noTransaction) {
+    return (
+      `${before}${file.tag} runs without a transaction: ` +
+      (statementIndex > 0 ? `its statements 1-${statementIndex} stayed applied; ` : "") +
+      "the next db:migrate drops the INVALID indexes it left and runs it again from the top."
+    );
+  }
+  return `${before}${file.tag} was rolled back.`;
+}
+
+async function applyStatements(
+  session: MigrationSession,
+  file: MigrationFile,
+  single: boolean,
+  committed: string[],
+): Promise<void> {
   for (const [i, statement] of file.statements.entries()) {
-    // A savepoint per statement would hide the failure from the outer rollback; we want it whole.
     try {
-      await tx.execute(sql.raw(statement));
+      await session.execute(statement);
     } catch (error) {
+      if (error instanceof LockTimeoutError) throw error; // retried whole by migrate()
       const pg = driverError(error) as { message?: string; code?: string };
       throw new MigrationError(
         `Migration ${file.tag}.sql failed at statement ${i + 1} of ${file.statements.length}: ` +
-          `${pg.message ?? String(error)}${pg.code ? ` [${pg.code}]` : ""}\n  statement: ${firstLine(statement)}\n` +
-          "Nothing was applied: the whole run was rolled back.",
+          `${pg.message ?? String(error)}${pg.code ? ` [${pg.code}]` : ""}\n  statement: ${oneLine(statement, 160)}\n` +
+          aftermath(file, i, single, committed),
         file.tag,
         i,
         statement,
@@ -96,7 +136,97 @@ async function applyOne(tx: Transaction, file: MigrationFile): Promise<void> {
       );
     }
   }
-  await recordApplied(tx, file.hash, file.when);
+}
+
+/** One pass over the pending migrations; `report` keeps what committed, across retries. */
+async function runPending(
+  session: MigrationSession,
+  files: MigrationFile[],
+  options: MigrateOptions,
+  report: AppliedReport[],
+  firstAttempt: boolean,
+): Promise<void> {
+  const log = options.log ?? (() => {});
+  const single = options.singleTransaction === true;
+  const { db } = session;
+  const accept = new Set(options.acceptModified ?? []);
+  const { migrations, unknown } = classify(files, await readHistory(db));
+  const modified = migrations.filter((m) => m.state === "modified");
+  for (const tag of accept) {
+    // Already re-recorded by an earlier attempt of this run: now applied, nothing to refuse.
+    if (!firstAttempt && migrations.some((m) => m.tag === tag && m.state === "applied")) continue;
+    if (!modified.some((m) => m.tag === tag)) {
+      throw new Error(`--accept-modified ${tag}: ${tag} is not an applied migration whose file changed`);
+    }
+  }
+  const refused = modified.filter((m) => !accept.has(m.tag));
+  if (refused.length > 0) throw new ModifiedMigrationError(refused);
+  if (firstAttempt) {
+    for (const u of unknown) {
+      log(`warning: history row ${u.id} (sha256 ${u.hash.slice(0, 12)}...) matches no migration file here`);
+    }
+  }
+  const pendingTags = new Set(migrations.filter((m) => m.state === "pending").map((m) => m.tag));
+  const pending = files.filter((f) => pendingTags.has(f.tag));
+  const loose = pending.filter((f) => f.noTransaction);
+  if (single && loose.length > 0) {
+    throw new Error(
+      `--single-transaction: ${loose.map((f) => f.tag).join(", ")} must run outside a transaction ` +
+        "(first line -- migrate:no-transaction), so the run cannot be all or nothing; " +
+        `migrate without --single-transaction, or stop before it with --to. Nothing was applied.`,
+    );
+  }
+  const rerecord = async () => {
+    for (const m of modified) {
+      await rerecordHash(db, m.historyId!, m.hash);
+      log(`re-recorded ${m.tag} with its edited file's hash (accepted)`);
+    }
+  };
+  const committedTags = () => report.map((r) => r.tag);
+
+  if (single) {
+    const ran: AppliedReport[] = [];
+    await session.transaction(async () => {
+      await ensureHistoryTable(db);
+      await rerecord();
+      for (const file of pending) {
+        const started = performance.now();
+        await applyStatements(session, file, true, []);
+        await recordApplied(db, file.hash, file.when);
+        const ms = Math.round(performance.now() - started);
+        ran.push({ tag: file.tag, ms });
+        log(`ran ${file.tag} (${ms} ms)`);
+      }
+    });
+    report.push(...ran);
+    if (ran.length > 0) log(`committed ${ran.length} migration(s) in one transaction`);
+    return;
+  }
+
+  if (modified.length > 0) await session.transaction(rerecord);
+  for (const file of pending) {
+    const started = performance.now();
+    if (file.noTransaction) {
+      await ensureHistoryTable(db);
+      const left = await invalidIndexes(db, indexesCreatedConcurrently(file.statements));
+      for (const name of left) {
+        await session.execute(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        log(`dropped INVALID index ${name} left by an earlier run of ${file.tag} that stopped part-way`);
+      }
+      await applyStatements(session, file, false, committedTags());
+      await recordApplied(db, file.hash, file.when);
+    } else {
+      await session.transaction(async () => {
+        // In the first migration's transaction, so a failure on an empty database leaves nothing.
+        await ensureHistoryTable(db);
+        await applyStatements(session, file, false, committedTags());
+        await recordApplied(db, file.hash, file.when);
+      });
+    }
+    const ms = Math.round(performance.now() - started);
+    report.push({ tag: file.tag, ms });
+    log(`applied ${file.tag}${file.noTransaction ? " (no transaction)" : ""} (${ms} ms)`);
+  }
 }
 
 /**
@@ -106,41 +236,18 @@ async function applyOne(tx: Transaction, file: MigrationFile): Promise<void> {
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<AppliedReport[]> {
   const files = filesUpTo(readJournal(options.migrationsFolder ?? MIGRATIONS_FOLDER), options.to);
   const log = options.log ?? (() => {});
-  const accept = new Set(options.acceptModified ?? []);
-  return db.transaction(async (tx) => {
-    // Transaction-scoped: released by COMMIT or ROLLBACK, never leaked by a crashed process.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
-    await ensureHistoryTable(tx);
-    const { migrations, unknown } = classify(files, await readHistory(tx));
-    const modified = migrations.filter((m) => m.state === "modified");
-    for (const tag of accept) {
-      if (!modified.some((m) => m.tag === tag)) {
-        throw new Error(`--accept-modified ${tag}: ${tag} is not an applied migration whose file changed`);
-      }
-    }
-    const refused = modified.filter((m) => !accept.has(m.tag));
-    // Throwing inside the transaction rolls back even the history table's creation.
-    if (refused.length > 0) throw new ModifiedMigrationError(refused);
-    for (const m of modified) {
-      await rerecordHash(tx, m.historyId!, m.hash);
-      log(`re-recorded ${m.tag} with its edited file's hash (accepted)`);
-    }
-    for (const u of unknown) {
-      log(`warning: history row ${u.id} (sha256 ${u.hash.slice(0, 12)}...) matches no migration file here`);
-    }
-    const pendingTags = new Set(migrations.filter((m) => m.state === "pending").map((m) => m.tag));
-    const pending = files.filter((f) => pendingTags.has(f.tag));
+  return withMigrationSession(db, options, async (session) => {
     const report: AppliedReport[] = [];
     const runStarted = performance.now();
-    for (const file of pending) {
-      const started = performance.now();
-      await applyOne(tx, file);
-      const ms = Math.round(performance.now() - started);
-      report.push({ tag: file.tag, ms });
-      log(`applied ${file.tag} (${ms} ms)`);
-    }
-    if (pending.length === 0) log("database is up to date; nothing to apply");
-    else log(`applied ${pending.length} migration(s) in ${Math.round(performance.now() - runStarted)} ms`);
+    await withLockRetries(
+      session,
+      { ...options, log },
+      // What committed in an earlier attempt stays in `report`; the next attempt re-reads the history.
+      (attempt) => runPending(session, files, options, report, attempt === 1),
+      (statement) => files.find((f) => f.statements.includes(statement))?.tag,
+    );
+    if (report.length === 0) log("database is up to date; nothing to apply");
+    else log(`applied ${report.length} migration(s) in ${Math.round(performance.now() - runStarted)} ms`);
     return report;
   });
 }

@@ -6,12 +6,18 @@
  *   pending   neither.
  * Rows matching no file by hash or `when` are "unknown": the database ran migrations this checkout
  * does not have (an older checkout, another branch).
+ *
+ * A run that failed part-way: each migration commits on its own (src/migrate/runner.ts), so the ones
+ * before the failure show as applied and the failed one and those after it as pending. A failed
+ * `-- migrate:no-transaction` migration may have left some of its statements applied; the INVALID
+ * indexes it left are listed with it (`leftovers`), and db:migrate drops them before running it again.
  */
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { DbOrTx } from "../db.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { type AppliedMigration, historyExists, readHistory } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
+import { indexesCreatedConcurrently, invalidIndexes } from "./leftovers.js";
 import { supersededNote } from "./superseded.js";
 
 export type MigrationState = "applied" | "pending" | "modified";
@@ -29,6 +35,10 @@ export interface MigrationStatus {
   historyId?: number;
   /** The hash the database recorded, when it differs (modified). */
   recordedHash?: string;
+  /** First line `-- migrate:no-transaction`: applied alone, outside a transaction. */
+  noTransaction: boolean;
+  /** Pending no-transaction migration: INVALID indexes an earlier run of it left (schema.name). */
+  leftovers?: string[];
 }
 
 export interface StatusReport {
@@ -46,7 +56,14 @@ export function classify(
   const used = new Set<number>();
   const fileHashes = new Set(files.map((f) => f.hash));
   const migrations = files.map((file): MigrationStatus => {
-    const base = { idx: file.idx, tag: file.tag, when: file.when, path: file.path, hash: file.hash };
+    const base = {
+      idx: file.idx,
+      tag: file.tag,
+      when: file.when,
+      path: file.path,
+      hash: file.hash,
+      noTransaction: file.noTransaction,
+    };
     const byHash = history.filter((h) => h.hash === file.hash);
     if (byHash.length > 0) {
       for (const h of byHash) used.add(h.id);
@@ -72,7 +89,14 @@ export async function migrationStatus(
   const files = readJournal(options.migrationsFolder ?? MIGRATIONS_FOLDER);
   const exists = await historyExists(db);
   const history = exists ? await readHistory(db) : [];
-  return { historyExists: exists, ...classify(files, history) };
+  const report = { historyExists: exists, ...classify(files, history) };
+  for (const m of report.migrations) {
+    const file = files[m.idx];
+    if (m.state !== "pending" || !file?.noTransaction) continue;
+    const left = await invalidIndexes(db, indexesCreatedConcurrently(file.statements));
+    if (left.length > 0) m.leftovers = left;
+  }
+  return report;
 }
 
 /** Most serious first: modified (4), unknown recorded (5), pending (3), else 0. */
@@ -90,8 +114,12 @@ export function formatStatus(report: StatusReport): string {
   const lines: string[] = [];
   for (const m of report.migrations) {
     if (m.state === "applied") lines.push(`  applied   ${m.tag}  (journal when ${iso(m.when)})`);
-    else if (m.state === "pending") lines.push(`  pending   ${m.tag}`);
-    else {
+    else if (m.state === "pending") {
+      const left = m.leftovers?.length
+        ? `; stopped part-way before: INVALID index ${m.leftovers.join(", ")}, dropped and rebuilt by db:migrate`
+        : "";
+      lines.push(`  pending   ${m.tag}${m.noTransaction ? `  (no transaction${left})` : ""}`);
+    } else {
       lines.push(
         `  MODIFIED  ${m.tag}  ${m.path} changed after it was applied ` +
           `(recorded sha256 ${m.recordedHash?.slice(0, 12)}..., file ${m.hash.slice(0, 12)}...)`,
@@ -117,7 +145,7 @@ export function formatStatus(report: StatusReport): string {
     code === EXIT.ok
       ? "up to date"
       : code === EXIT.pending
-        ? "migrations pending: run `npm run db:migrate`"
+        ? "migrations pending: run `npm run db:migrate` (each commits on its own: after a failed run, those before the failure are applied)"
         : code === EXIT.modified
           ? "an applied migration was edited: restore the file, or accept it with `npm run db:migrate -- --accept-modified <tag>`"
           : "the database ran migrations this checkout does not have: deploy the newer code";
@@ -139,7 +167,9 @@ export function statusJson(report: StatusReport) {
       when: new Date(m.when).toISOString(),
       file: m.path,
       hash: m.hash,
+      noTransaction: m.noTransaction,
       ...(m.recordedHash ? { recordedHash: m.recordedHash } : {}),
+      ...(m.leftovers ? { leftovers: m.leftovers } : {}),
     })),
     unknown: report.unknown.map((u) => ({
       id: u.id,

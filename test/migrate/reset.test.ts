@@ -1,5 +1,6 @@
 /**
- * db:reset: refuses non-local hosts (before connecting anywhere) and protected databases; resets
+ * db:reset: refuses non-local hosts (judged on where postgres.js would connect, before connecting
+ * anywhere) and protected databases; an empty DATABASE_URL is an error; resets
  * a scratch server database and a scratch PGlite directory to freshly migrated (and seeded, when
  * seed/index.ts exists).
  */
@@ -16,7 +17,7 @@ import { readJournal } from "../../src/migrate/journal.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "../../src/migrate/reset.js";
 import { isLocalUrl } from "../../src/migrate/server.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
-import { cli } from "./support.js";
+import { cli, run } from "./support.js";
 
 const disposers: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -25,23 +26,62 @@ afterAll(async () => {
 
 const seedExists = existsSync(resolve("seed/index.ts"));
 
+/** Run `fn` with these environment variables (undefined = unset), restoring them after. */
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (v: Record<string, string | undefined>) => {
+    for (const [k, value] of Object.entries(v)) {
+      if (value === undefined) delete process.env[k];
+      else process.env[k] = value;
+    }
+  };
+  apply(vars);
+  try {
+    return fn();
+  } finally {
+    apply(saved);
+  }
+}
+
 describe("refusals", () => {
   it("refuses a non-local host unless forced, and the server's own databases always", () => {
     expect(() => assertResettable("postgres://app:pw@db.prod.example.com:5432/netops")).toThrow(
       ResetRefusedError,
     );
     expect(() => assertResettable("postgres://app:pw@db.prod.example.com:5432/netops")).toThrow(
-      /not a local host/,
+      /the driver would connect to db\.prod\.example\.com, not only loopback addresses/,
     );
     expect(() => assertResettable("postgres://app:pw@db.prod.example.com:5432/netops", true)).not.toThrow();
     expect(() => assertResettable("postgres://postgres@127.0.0.1:5432/postgres", true)).toThrow(
       /postgres database/,
     );
     expect(() => assertResettable("postgres://postgres@localhost/")).toThrow(/names no database/);
-    expect(isLocalUrl("postgres://u@localhost/x")).toBe(true);
-    expect(isLocalUrl("postgres://u@[::1]:5432/x")).toBe(true);
-    expect(isLocalUrl("postgres://u@db.internal/x?host=/var/run/postgresql")).toBe(true);
-    expect(isLocalUrl("postgres://u@10.0.0.5/x")).toBe(false);
+  });
+
+  it("judges the hosts postgres.js will connect to: environment fallbacks, every host, sockets, loopback only", () => {
+    const local = (url: string, env: Record<string, string | undefined> = {}) =>
+      withEnv({ PGHOST: undefined, PGPORT: undefined, ...env }, () => isLocalUrl(url));
+    expect(local("postgres://u@localhost/x")).toBe(true);
+    expect(local("postgres://u@127.0.0.1:5432/x")).toBe(true);
+    expect(local("postgres://u@127.1.2.3/x")).toBe(true);
+    expect(local("postgres:///appdb")).toBe(true); // no host, no PGHOST: postgres.js uses localhost
+    expect(local("postgres://u@localhost,127.0.0.1:5433/x")).toBe(true);
+    // No host in the URL: postgres.js connects to PGHOST.
+    expect(local("postgres:///appdb", { PGHOST: "db.prod.example" })).toBe(false);
+    expect(local("postgres:///appdb", { PGHOST: "/var/run/postgresql" })).toBe(true);
+    // A host in the URL wins over PGHOST.
+    expect(local("postgres://u@127.0.0.1/x", { PGHOST: "db.prod.example" })).toBe(true);
+    // Every host of a multi-host URL counts, not the first or the last.
+    expect(local("postgres://u@db.prod.example,127.0.0.1/x")).toBe(false);
+    expect(local("postgres://u@127.0.0.1,db.prod.example/x")).toBe(false);
+    // Only `localhost` itself; names under .localhost resolve wherever DNS says.
+    expect(local("postgres://u@prod-db.localhost/x")).toBe(false);
+    expect(local("postgres://u@10.0.0.5/x")).toBe(false);
+    // `?host=` is sent to the server as a setting by postgres.js, not used as a socket: the URL's host counts.
+    expect(local("postgres://u@db.internal/x?host=/var/run/postgresql")).toBe(false);
+    // postgres.js 3.4.9 splits hosts on ':' and cannot use a bracketed IPv6 literal ("[").
+    expect(local("postgres://u@[::1]:5432/x")).toBe(false);
+    expect(local("not a url")).toBe(false);
   });
 
   it("npm run db:reset exits 7 for a remote DATABASE_URL without touching it, and hides the password", async () => {
@@ -51,6 +91,27 @@ describe("refusals", () => {
     expect(result.code).toBe(EXIT.refused);
     expect(result.stderr).toContain("refusing to reset postgres://app:***@db.prod.example.com:5432/netops");
     expect(result.stderr).not.toContain("s3cret");
+  });
+
+  it("npm run db:reset exits 7 for postgres:///appdb when PGHOST names a remote server", async () => {
+    const result = await cli(["reset"], { DATABASE_URL: "postgres:///appdb", PGHOST: "db.prod.example" });
+    expect(result.code, result.stdout + result.stderr).toBe(EXIT.refused);
+    expect(result.stderr).toContain("the driver would connect to db.prod.example");
+  });
+
+  it("an empty DATABASE_URL is one error line and exit 1, for every command", async () => {
+    for (const command of ["reset", "migrate", "status"]) {
+      const result = await cli([command], { DATABASE_URL: "" });
+      expect(result.code, `${command}: ${result.stdout}${result.stderr}`).toBe(EXIT.error);
+      expect(result.stderr.trim()).toBe(
+        "error: DATABASE_URL is set but empty: set it to postgres://user:password@host:5432/database, or unset it to use the embedded database",
+      );
+      expect(result.stdout).toBe("");
+    }
+    // drizzle.config.ts: the same for the drizzle-kit commands that connect (generate needs no database).
+    const kit = await run("npx", ["drizzle-kit", "migrate"], { DATABASE_URL: "" });
+    expect(kit.code, kit.stdout + kit.stderr).toBe(1);
+    expect(kit.stderr).toContain("error: DATABASE_URL is set but empty");
   });
 });
 

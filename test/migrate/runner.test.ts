@@ -1,7 +1,7 @@
 /**
  * The runner's semantics on scratch migration folders, on the server and on PGlite: the merge case
- * of drizzle-orm #5769, checksum refusal and --accept-modified, a failing migration changing
- * nothing, and status classification with its exit codes.
+ * of drizzle-orm #5769, checksum refusal and --accept-modified, a failing migration (rolled back
+ * alone by default, everything with --single-transaction), and status classification with its exit codes.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -113,18 +113,17 @@ describe("checksum safety", () => {
   });
 });
 
-describe("a failing migration changes nothing", () => {
+describe("a failing migration", () => {
   const failing: ScratchMigration = {
     tag: "0003_fails",
     when: when(4),
     sql: "CREATE TABLE d (id integer PRIMARY KEY);\n--> statement-breakpoint\nALTER TABLE a ADD COLUMN x integer REFERENCES missing_table(id);",
   };
 
-  it("on a migrated database: same catalog, same history, error names file and statement", async () => {
+  it("by default: is rolled back alone, the migrations before it stay committed, and the error says so", async () => {
     const db = await fresh("failing");
     const folder = writeMigrationsFolder([A]);
     await migrate(db, { migrationsFolder: folder });
-    const catalogBefore = await readCatalog(db);
     const historyBefore = await readHistory(db);
 
     writeMigrationsFolder([A, C, failing], folder);
@@ -135,15 +134,55 @@ describe("a failing migration changes nothing", () => {
     expect(failure.statementIndex).toBe(1);
     expect(failure.message).toMatch(/Migration 0003_fails\.sql failed at statement 2 of 2: .*missing_table/);
     expect(failure.message).toContain("ALTER TABLE a ADD COLUMN x integer REFERENCES missing_table(id)");
+    expect(failure.message).toContain("Committed before it in this run: 0002_c. 0003_fails was rolled back.");
 
+    expect(await tableExists(db, "c")).toBe(true);
+    expect(await tableExists(db, "d")).toBe(false);
+    expect((await readHistory(db)).map((h) => h.createdAt)).toEqual([
+      ...historyBefore.map((h) => h.createdAt),
+      C.when,
+    ]);
+    const status = await migrationStatus(db, { migrationsFolder: folder });
+    expect(status.migrations.map((m) => m.state)).toEqual(["applied", "applied", "pending"]);
+  });
+
+  it("--single-transaction on a migrated database: same catalog, same history", async () => {
+    const db = await fresh("failing_single");
+    const folder = writeMigrationsFolder([A]);
+    await migrate(db, { migrationsFolder: folder });
+    const catalogBefore = await readCatalog(db);
+    const historyBefore = await readHistory(db);
+
+    writeMigrationsFolder([A, C, failing], folder);
+    const error = await migrate(db, { migrationsFolder: folder, singleTransaction: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as MigrationError).message).toContain(
+      "Nothing was applied: the whole run was rolled back.",
+    );
     expect(await readCatalog(db)).toEqual(catalogBefore);
     expect(await readHistory(db)).toEqual(historyBefore);
     expect(await tableExists(db, "c")).toBe(false);
   });
 
-  it("on an empty database: no tables and no drizzle schema are left behind", async () => {
+  it("--single-transaction on an empty database: no tables and no drizzle schema are left behind", async () => {
     const db = await fresh("failing_empty");
     const folder = writeMigrationsFolder([A, failing]);
+    await expect(migrate(db, { migrationsFolder: folder, singleTransaction: true })).rejects.toBeInstanceOf(
+      MigrationError,
+    );
+    expect((await readCatalog(db)).size).toBe(0);
+    const [schema] = await rows<{ present: boolean }>(
+      db,
+      sql`SELECT to_regnamespace('drizzle') IS NOT NULL AS present`,
+    );
+    expect(schema?.present).toBe(false);
+  });
+
+  it("by default, when the first migration fails on an empty database: nothing is left, not even the history table", async () => {
+    const db = await fresh("failing_first");
+    const folder = writeMigrationsFolder([{ ...failing, tag: "0000_fails", when: when(0) }]);
     await expect(migrate(db, { migrationsFolder: folder })).rejects.toBeInstanceOf(MigrationError);
     expect((await readCatalog(db)).size).toBe(0);
     const [schema] = await rows<{ present: boolean }>(

@@ -1,0 +1,364 @@
+/**
+ * The one database session every migration command works in (db:migrate; db:rollback builds on the
+ * same function): a dedicated connection, holding the project's advisory lock for the whole run, with
+ *
+ * - `lock_timeout` (default 5 s): a DDL statement that waits for a lock gives up instead of waiting
+ *   for ever. PostgreSQL queues later lock requests behind a waiting one, so while an ALTER TABLE
+ *   waits for ACCESS EXCLUSIVE every reader of that table waits behind it, and a migration holding
+ *   locks from earlier statements blocks readers of those tables too: both last at most this long.
+ * - `statement_timeout` (default none): optional bound on any one statement.
+ * - `application_name` = `netops-migrate`: pg_stat_activity tells the migration apart.
+ * - `client_connection_check_interval` (1 s, PostgreSQL 14+): a backend whose client died (`kill -9`
+ *   of the migrate process) notices within a second, even while it waits for a lock, cancels and
+ *   ends, releasing its locks. Without it the backend lives until its statement ends (a lock wait
+ *   ends only when the blocker goes away) and the next migrate waits for it without saying why.
+ *
+ * A statement that hits the lock timeout becomes a LockTimeoutError naming what blocked it, read
+ * with pg_blocking_pids() from a second connection of the caller's pool while the statement waits
+ * (after the timeout the wait is over and nothing blocks any more).
+ */
+import { sql } from "drizzle-orm";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type { Sql } from "postgres";
+import { type Database, type Driver, driverError, rows } from "../db.js";
+
+/** Advisory lock key shared by every migration command of this project ("netopsai" as a 64-bit number). */
+export const MIGRATION_LOCK_KEY = 0x6e65746f70736169n;
+export const MIGRATION_APPLICATION_NAME = "netops-migrate";
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+/** How often a running migration's backend checks that its client is still there. */
+export const CONNECTION_CHECK_INTERVAL_MS = 1_000;
+
+export interface SessionOptions {
+  /** lock_timeout in ms (default 5000); 0 waits for ever. */
+  lockTimeoutMs?: number;
+  /** statement_timeout in ms (default 0: none). */
+  statementTimeoutMs?: number;
+  /** Progress lines (waiting for another run); default silent. */
+  log?: (line: string) => void;
+}
+
+/** A session that blocks the migration, as pg_stat_activity shows it. */
+export interface Blocker {
+  pid: number;
+  applicationName: string;
+  /** active, idle in transaction, ... */
+  state: string;
+  /** The start of its current (or last) query, on one line. */
+  query: string;
+  /** What the migration waits for: the relation (or lock type) of its ungranted lock. */
+  waitingFor: string;
+}
+
+export const formatBlocker = (b: Blocker) =>
+  `pid ${b.pid} (application_name ${JSON.stringify(b.applicationName)}, ${b.state}, query: ${b.query})` +
+  (b.waitingFor ? ` holding a lock on ${b.waitingFor}` : "");
+
+/** A statement gave up waiting for a lock (SQLSTATE 55P03); its transaction is rolled back. */
+export class LockTimeoutError extends Error {
+  override name = "LockTimeoutError";
+  constructor(
+    readonly lockTimeoutMs: number,
+    readonly statement: string,
+    readonly blockers: Blocker[],
+    override readonly cause: unknown,
+    /** The migration whose statement timed out (set by the runner). */
+    readonly tag?: string,
+    /** Attempts made before giving up (set by the runner). */
+    readonly attempts = 1,
+  ) {
+    super(
+      `lock timeout (${lockTimeoutMs} ms)${tag ? ` in ${tag}.sql` : ""} at: ${oneLine(statement).replace(/;$/, "")}; ` +
+        (blockers.length > 0
+          ? `blocked by ${blockers.map(formatBlocker).join("; ")}`
+          : "the blocker ended before it could be read (pg_blocking_pids)") +
+        (attempts > 1 ? `; gave up after ${attempts} attempts` : ""),
+    );
+  }
+
+  withContext(tag: string | undefined, attempts: number): LockTimeoutError {
+    return new LockTimeoutError(this.lockTimeoutMs, this.statement, this.blockers, this.cause, tag, attempts);
+  }
+}
+
+export interface MigrationSession {
+  /** A database handle on the session's own connection. */
+  readonly db: Database;
+  readonly driver: Driver;
+  readonly lockTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  /** Run one statement; a lock timeout becomes LockTimeoutError naming the blocker. */
+  execute(statement: string): Promise<void>;
+  /** BEGIN, fn, COMMIT; ROLLBACK when fn throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export const oneLine = (text: string, max = 100) => {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}...` : line;
+};
+
+type PostgresClient = Sql<Record<string, never>>;
+
+const isPostgresJs = (client: unknown): client is PostgresClient =>
+  typeof client === "function" && typeof (client as { reserve?: unknown }).reserve === "function";
+
+/** The session settings, each applied with set_config (parameters, not string-built SQL). */
+function settings(lockTimeoutMs: number, statementTimeoutMs: number) {
+  return sql`SELECT set_config('lock_timeout', ${String(lockTimeoutMs)}, false),
+    set_config('statement_timeout', ${String(statementTimeoutMs)}, false),
+    set_config('application_name', ${MIGRATION_APPLICATION_NAME}, false),
+    set_config('client_connection_check_interval', ${String(CONNECTION_CHECK_INTERVAL_MS)}, false)`;
+}
+
+const RESET = ["lock_timeout", "statement_timeout", "application_name", "client_connection_check_interval"];
+
+/** Who holds the advisory lock (classid/objid are the key's high and low 32 bits). */
+const lockHolder = sql`SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND l.classid = ${Number(MIGRATION_LOCK_KEY >> 32n)}::oid AND l.objid = ${Number(MIGRATION_LOCK_KEY & 0xffffffffn)}::oid`;
+
+const blockersOf = (pid: number) => sql`SELECT b.pid, b.application_name, coalesce(b.state, '') AS state,
+    left(regexp_replace(coalesce(b.query, ''), '\\s+', ' ', 'g'), 100) AS query,
+    coalesce((SELECT string_agg(DISTINCT coalesce(l.relation::regclass::text, l.locktype), ', ')
+      FROM pg_locks l WHERE l.pid = ${pid} AND NOT l.granted), '') AS waiting_for
+  FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(${pid}))`;
+
+/**
+ * While a statement runs, sample what blocks it from another connection: first after 50 ms, then
+ * every 250 ms (a statement that finishes sooner is never sampled). Keeps the last non-empty answer.
+ */
+function watchBlockers(pool: Database | undefined, pid: number) {
+  let latest: Blocker[] = [];
+  if (!pool) return { stop: () => {}, blockers: () => latest };
+  let inFlight = false;
+  const sample = async () => {
+    if (inFlight) return;
+    inFlight = true;
+    try {
+      const found = await rows<{
+        pid: number;
+        application_name: string;
+        state: string;
+        query: string;
+        waiting_for: string;
+      }>(pool, blockersOf(pid));
+      if (found.length > 0)
+        latest = found.map((r) => ({
+          pid: Number(r.pid),
+          applicationName: r.application_name,
+          state: r.state,
+          query: r.query,
+          waitingFor: r.waiting_for,
+        }));
+    } catch {
+      // A failed sample only means less detail in the report.
+    } finally {
+      inFlight = false;
+    }
+  };
+  let every: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    void sample();
+    every = setInterval(() => void sample(), 250);
+    every.unref();
+  }, 50);
+  first.unref();
+  return {
+    stop: () => {
+      clearTimeout(first);
+      if (every) clearInterval(every);
+    },
+    blockers: () => latest,
+  };
+}
+
+const LOCK_NOT_AVAILABLE = "55P03";
+
+/** postgres.js's own codes for a lost connection, and PostgreSQL's for a terminated backend. */
+const CONNECTION_LOST = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+/** True when `error` (or an error it wraps) says the session's connection is gone. */
+function connectionLost(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_LOST.has(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * Run `fn` in a migration session on `db` (postgres.js: one reserved connection of its pool;
+ * PGlite: its single connection). The settings are put back (RESET) and the advisory lock released
+ * when fn ends, so the caller's pool is left as it was; a process that dies instead loses its
+ * connection, and PostgreSQL releases both.
+ */
+export async function withMigrationSession<T>(
+  db: Database,
+  options: SessionOptions,
+  fn: (session: MigrationSession) => Promise<T>,
+): Promise<T> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const statementTimeoutMs = options.statementTimeoutMs ?? 0;
+  for (const [name, value] of [
+    ["lock timeout", lockTimeoutMs],
+    ["statement timeout", statementTimeoutMs],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0)
+      throw new RangeError(`${name} must be a whole number of milliseconds >= 0 (got ${value})`);
+  }
+  const log = options.log ?? (() => {});
+  const client = (db as { $client?: unknown }).$client;
+  let sessionDb: Database;
+  let driver: Driver;
+  let release = async () => {};
+  /** Another connection for reading blockers; none when the pool has one connection (it is ours). */
+  let watcherPool: Database | undefined;
+  if (isPostgresJs(client)) {
+    const reserved = await client.reserve();
+    // A reserved connection lacks `options`, which drizzle reads (and adjusts) on construction: give
+    // it the pool's, which createDb() and drizzle already adjusted for the same connections.
+    sessionDb = drizzlePostgres(Object.assign(reserved, { options: client.options })) as unknown as Database;
+    driver = "postgres";
+    release = async () => reserved.release();
+    watcherPool = (client.options.max ?? 10) > 1 ? db : undefined;
+  } else {
+    // PGlite: one connection, one process; nothing else can hold a lock.
+    sessionDb = db;
+    driver = "pglite";
+  }
+  let locked = false;
+  /** The connection died (database dropped, backend terminated): queries on it would never answer. */
+  let lost = false;
+  const noteLost = (error: unknown) => {
+    if (connectionLost(error)) lost = true;
+  };
+  try {
+    // Wait for another run as long as it takes (concurrent deploys queue), then bound lock waits.
+    await sessionDb.execute(settings(0, 0));
+    const [pidRow] = await rows<{ pid: number }>(sessionDb, sql`SELECT pg_backend_pid() AS pid`);
+    const pid = Number(pidRow?.pid);
+    const key = sql`${MIGRATION_LOCK_KEY.toString()}::bigint`;
+    const [tried] = await rows<{ ok: boolean }>(sessionDb, sql`SELECT pg_try_advisory_lock(${key}) AS ok`);
+    if (tried?.ok !== true) {
+      const holders = watcherPool
+        ? await rows<{ pid: number; application_name: string }>(watcherPool, lockHolder)
+        : [];
+      log(
+        `waiting for another migration run to finish${holders.length > 0 ? ` (${holders.map((h) => `pid ${h.pid}, ${JSON.stringify(h.application_name)}`).join("; ")})` : ""}`,
+      );
+      await sessionDb.execute(sql`SELECT pg_advisory_lock(${key})`);
+    }
+    locked = true;
+    await sessionDb.execute(settings(lockTimeoutMs, statementTimeoutMs));
+
+    const session: MigrationSession = {
+      db: sessionDb,
+      driver,
+      lockTimeoutMs,
+      statementTimeoutMs,
+      execute: async (statement) => {
+        const watch = watchBlockers(watcherPool, pid);
+        try {
+          await sessionDb.execute(sql.raw(statement));
+        } catch (error) {
+          const code = (driverError(error) as { code?: string }).code;
+          if (code === LOCK_NOT_AVAILABLE)
+            throw new LockTimeoutError(lockTimeoutMs, statement, watch.blockers(), error);
+          throw error;
+        } finally {
+          watch.stop();
+        }
+      },
+      transaction: async (body) => {
+        await sessionDb.execute(sql.raw("BEGIN"));
+        try {
+          const result = await body();
+          await sessionDb.execute(sql.raw("COMMIT"));
+          return result;
+        } catch (error) {
+          noteLost(error);
+          if (!lost) await sessionDb.execute(sql.raw("ROLLBACK")).catch(noteLost);
+          throw error;
+        }
+      },
+    };
+    return await fn(session);
+  } catch (error) {
+    noteLost(error);
+    throw error;
+  } finally {
+    // Best effort; a lost connection has lost the lock and the settings with it (and would never answer).
+    if (!lost) {
+      try {
+        if (locked)
+          await sessionDb.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+        for (const name of RESET) await sessionDb.execute(sql.raw(`RESET ${name}`));
+      } catch {
+        // ignored: see above
+      }
+    }
+    await release();
+  }
+}
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+export interface RetryOptions {
+  /** Attempts after a lock timeout before giving up (default 3). */
+  retries?: number;
+  /** Wait before the first retry, doubled for each next one (default 1000 ms). */
+  retryDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Run `attempt` (whose transaction a lock timeout has already rolled back) again after each
+ * LockTimeoutError, waiting 1 s, 2 s, 4 s... and naming the blocker each time; after `retries`
+ * retries, throw the last LockTimeoutError with the migration (`tagOf` its statement) and the count.
+ * db:migrate and db:rollback share it.
+ */
+export async function withLockRetries<T>(
+  session: MigrationSession,
+  options: RetryOptions,
+  attempt: (n: number) => Promise<T>,
+  tagOf: (statement: string) => string | undefined = () => undefined,
+): Promise<T> {
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const log = options.log ?? (() => {});
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new RangeError(`retries must be a whole number >= 0 (got ${retries})`);
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!(error instanceof LockTimeoutError)) throw error;
+      const tag = tagOf(error.statement);
+      if (n > retries) throw error.withContext(tag, n);
+      const wait = delay * 2 ** (n - 1);
+      log(
+        `lock timeout (${session.lockTimeoutMs} ms)${tag ? ` in ${tag}` : ""}, rolled back; blocked by ` +
+          (error.blockers.length > 0
+            ? error.blockers.map(formatBlocker).join("; ")
+            : "a session that ended before it could be read") +
+          `; retry ${n} of ${retries} in ${wait} ms`,
+      );
+      await sleep(wait);
+    }
+  }
+}
