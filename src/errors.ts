@@ -10,7 +10,7 @@
  *
  * Input errors: `parseInput(schema, input)` throws a ValidationError with field-level issues.
  */
-import { Column, is, SQL } from "drizzle-orm";
+import { Column, DrizzleQueryError, is, SQL } from "drizzle-orm";
 import { getTableConfig, IndexedColumn, PgTable } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { driverError } from "./db.js";
@@ -143,6 +143,56 @@ export class OutOfRangeError extends DbError {
     super("OUT_OF_RANGE", `value out of range${location.table ? ` for ${where(location)}` : ""}`, location);
   }
 }
+
+/**
+ * Any other database failure, typed: the SQLSTATE and the operation that met it, never the SQL or
+ * its parameters (drizzle's DrizzleQueryError message lists every parameter: token digests, IPs,
+ * user agents). `retryable`: the same operation run again may succeed (serialization failure 40001,
+ * deadlock 40P01, a connection lost: 57P01, 08xxx).
+ */
+export class DatabaseError extends NetOpsError {
+  override name = "DatabaseError";
+  constructor(
+    /** SQLSTATE, or the driver's code for a connection failure (CONNECTION_CLOSED, ECONNRESET). */
+    readonly sqlState: string,
+    /** The package operation that met it ("createSession"), when known. */
+    readonly operation: string | null,
+    readonly retryable: boolean,
+    code = "DATABASE_ERROR",
+    what = `database error ${sqlState}`,
+  ) {
+    super(code, `${what}${operation ? ` in ${operation}` : ""}${retryable ? " (retryable)" : ""}`);
+  }
+}
+
+/** 55P03 lock_not_available (lock_timeout) and 57014 query_canceled (statement_timeout): see createDb's timeouts. */
+export class TimeoutError extends DatabaseError {
+  override name = "TimeoutError";
+  constructor(sqlState: string, operation: string | null) {
+    super(
+      sqlState,
+      operation,
+      true,
+      "TIMEOUT",
+      sqlState === "55P03"
+        ? "timed out waiting for a lock (lock_timeout)"
+        : "statement timed out or was canceled (statement_timeout)",
+    );
+  }
+}
+
+/** SQLSTATEs after which running the same operation again may succeed. */
+const RETRYABLE = /^(40001|40P01|57P01|57P02|57P03|08...)$/;
+/** postgres.js and Node codes of a lost connection (no SQLSTATE). */
+const CONNECTION_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "CONNECT_TIMEOUT",
+]);
 
 /** One field-level problem of an input: `path` is dotted ("spec.port_count", "lines.0.qty"); "" = the whole input. */
 export interface ValidationIssue {
@@ -289,13 +339,21 @@ interface DriverFields {
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
 /** The typed error for a PostgreSQL integrity/data error; anything else is returned unchanged. */
-export function toDbError(error: unknown): NetOpsError | unknown {
+export function toDbError(error: unknown, operation: string | null = null): NetOpsError | unknown {
   if (error instanceof NetOpsError) return error;
   const e = driverError(error);
-  if (typeof e !== "object" || e === null) return error;
+  // drizzle's wrapper carries the SQL and every parameter: it never leaves the package as it is.
+  const fromQuery = error instanceof DrizzleQueryError;
+  if (typeof e !== "object" || e === null) {
+    return fromQuery ? new DatabaseError("unknown", operation, false) : error;
+  }
   const f = e as DriverFields;
   const sqlState = str(f.code);
-  if (!sqlState) return error;
+  if (!sqlState) return fromQuery ? new DatabaseError("unknown", operation, false) : error;
+  if (CONNECTION_CODES.has(sqlState))
+    return new DatabaseError(sqlState, operation, true, "CONNECTION_LOST", "connection to the database lost");
+  if (!/^[0-9A-Z]{5}$/.test(sqlState))
+    return fromQuery ? new DatabaseError("unknown", operation, false) : error;
   const constraint = str(f.constraint_name) ?? str(f.constraint) ?? null;
   const known = constraint ? constraintCatalogue().get(constraint) : undefined;
   const table = str(f.table_name) ?? str(f.table) ?? known?.table ?? null;
@@ -330,16 +388,22 @@ export function toDbError(error: unknown): NetOpsError | unknown {
     case "22003":
     case "22008":
       return new OutOfRangeError(location);
+    case "55P03":
+    case "57014":
+      return new TimeoutError(sqlState, operation);
     default:
-      return error;
+      return new DatabaseError(sqlState, operation, RETRYABLE.test(sqlState));
   }
 }
 
 /** Run a database operation and rethrow its PostgreSQL errors as typed errors. */
-export async function withDbErrors<T>(operation: () => Promise<T>): Promise<T> {
+export async function withDbErrors<T>(
+  ...args: [run: () => Promise<T>] | [operation: string, run: () => Promise<T>]
+): Promise<T> {
+  const [operation, run] = args.length === 1 ? [null, args[0]] : args;
   try {
-    return await operation();
+    return await run();
   } catch (error) {
-    throw toDbError(error);
+    throw toDbError(error, operation);
   }
 }

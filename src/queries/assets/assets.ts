@@ -35,7 +35,7 @@ export type CreateAssetModelInput = z.input<typeof createModelInput>;
  */
 export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput): Promise<AssetModel> {
   const values = parseInput(createModelInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createAssetModel", () =>
     db.transaction(async (tx) => {
       let spec = values.spec ?? {};
       let specVersionId: string | null = null;
@@ -67,7 +67,7 @@ export type CreateAssetInput = z.input<typeof createAssetInput>;
  */
 export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<Asset> {
   const { actorUserId, correlationId, ...values } = parseInput(createAssetInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createAsset", () =>
     db.transaction(async (tx) => {
       if (values.modelId) {
         const [model] = await tx.select().from(assetModels).where(eq(assetModels.id, values.modelId));
@@ -113,16 +113,20 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
-  const { id } = parseInput(z.strictObject({ id: uuid() }), input);
-  const [row] = await assetById(db).execute({ id });
-  return row ?? null;
+  return withDbErrors("getAsset", async () => {
+    const { id } = parseInput(z.strictObject({ id: uuid() }), input);
+    const [row] = await assetById(db).execute({ id });
+    return row ?? null;
+  });
 }
 
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
-  const { assetCode } = parseInput(z.strictObject({ assetCode: trimmed(100) }), input);
-  const [row] = await assetByCode(db).execute({ code: assetCode });
-  return row ?? null;
+  return withDbErrors("findAssetByCode", async () => {
+    const { assetCode } = parseInput(z.strictObject({ assetCode: trimmed(100) }), input);
+    const [row] = await assetByCode(db).execute({ code: assetCode });
+    return row ?? null;
+  });
 }
 
 const assignInput = insertAssetAssignmentSchema
@@ -141,7 +145,7 @@ export async function assignAsset(
   input: AssignAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
   const { assetId, actorUserId, correlationId, ...who } = parseInput(assignInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("assignAsset", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       const status = statusOf(asset);
@@ -183,7 +187,7 @@ export async function returnAsset(
   input: ReturnAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
   const { assetId, note, actorUserId, correlationId } = parseInput(returnInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("returnAsset", () =>
     db.transaction(async (tx) => {
       let asset = await lockAsset(tx, assetId);
       const [assignment] = await tx
@@ -222,7 +226,7 @@ export type MoveAssetInput = z.input<typeof moveInput>;
 /** Move an asset to another location, with a `moved` event {from, to}. Disposed assets do not move. */
 export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asset> {
   const { assetId, locationId, actorUserId, correlationId } = parseInput(moveInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("moveAsset", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       if (statusOf(asset) === "disposed") throw new InvalidStateError(`asset ${assetId} is disposed`);

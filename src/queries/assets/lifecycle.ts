@@ -113,7 +113,7 @@ export async function transitionAssetStatus(
   on?: { repairOrderId: string },
 ): Promise<Asset> {
   const { assetId, to, reason, actorUserId, correlationId, payload } = parseInput(transitionInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("transitionAssetStatus", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       const from = statusOf(asset);

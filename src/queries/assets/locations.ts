@@ -46,7 +46,7 @@ async function refuseTakenPath(db: DbOrTx, path: string, exceptId?: string): Pro
 /** Create a location under `parentId` (or a root), its path derived from the parent's. */
 export async function createLocation(db: DbOrTx, input: CreateLocationInput): Promise<Location> {
   const { name, parentId } = parseInput(createLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createLocation", () =>
     db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
       const parentPath = parentId ? (await getLocation(tx, parentId)).path : "/";
@@ -78,7 +78,7 @@ export async function moveLocation(
   input: MoveLocationInput,
 ): Promise<{ location: Location; rewritten: number }> {
   const { locationId, parentId } = parseInput(moveLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("moveLocation", () =>
     db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
       const location = await getLocation(tx, locationId, true);
@@ -133,7 +133,7 @@ export async function renameLocation(
   input: RenameLocationInput,
 ): Promise<{ location: Location; rewritten: number }> {
   const { locationId, name } = parseInput(renameLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("renameLocation", () =>
     db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
       const location = await getLocation(tx, locationId, true);
@@ -153,10 +153,12 @@ export async function renameLocation(
 
 /** Ids of a location and everything under it (a path-prefix scan). */
 export async function locationSubtreeIds(db: DbOrTx, locationId: string): Promise<string[]> {
-  const root = await getLocation(db, locationId);
-  const rows = await db
-    .select({ id: locations.id })
-    .from(locations)
-    .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
-  return rows.map((r) => r.id);
+  return withDbErrors("locationSubtreeIds", async () => {
+    const root = await getLocation(db, locationId);
+    const rows = await db
+      .select({ id: locations.id })
+      .from(locations)
+      .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
+    return rows.map((r) => r.id);
+  });
 }

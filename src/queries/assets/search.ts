@@ -75,7 +75,7 @@ export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): P
     const sameCodeLaterId = and(eq(assets.assetCode, String(code)), gt(assets.id, String(id)));
     where.push(or(afterCode, sameCodeLaterId) as SQL);
   }
-  const fetched = await withDbErrors(() =>
+  const fetched = await withDbErrors("searchAssets", () =>
     db
       .select()
       .from(assets)

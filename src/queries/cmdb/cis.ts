@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, toDbError } from "../../errors.js";
+import { NotFoundError, parseInput, toDbError, withDbErrors } from "../../errors.js";
 import type { Json, JsonObject } from "../../schema/_helpers.js";
 import type { CmdbCi } from "../../schema/cmdb/index.js";
 import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../../schema/cmdb/tables.js";
@@ -124,7 +124,7 @@ export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWith
       return { ...result, versionId };
     });
   } catch (error) {
-    throw toDbError(error);
+    throw toDbError(error, "createCi");
   }
 }
 
@@ -172,14 +172,16 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
       return versionId ? { ...result, versionId } : result;
     });
   } catch (error) {
-    throw toDbError(error);
+    throw toDbError(error, "updateCi");
   }
 }
 
 /** A CI with its attribute values. */
 export async function getCi(db: DbOrTx, input: { ciId: string }): Promise<CiWithAttributes> {
-  const { ciId } = parseInput(z.strictObject({ ciId: uuidInput }), input);
-  const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
-  if (!ci) throw new NotFoundError("CI", ciId);
-  return withAttributes(db, ci);
+  return withDbErrors("getCi", async () => {
+    const { ciId } = parseInput(z.strictObject({ ciId: uuidInput }), input);
+    const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
+    if (!ci) throw new NotFoundError("CI", ciId);
+    return withAttributes(db, ci);
+  });
 }

@@ -7,7 +7,7 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, toDbError, UniqueViolationError } from "../../errors.js";
+import { NotFoundError, parseInput, toDbError, UniqueViolationError, withDbErrors } from "../../errors.js";
 import type { CmdbRelationship } from "../../schema/cmdb/index.js";
 import { cmdbCis, cmdbRelationships, cmdbRelationshipTypes } from "../../schema/cmdb/tables.js";
 import { isoDate, trimmed } from "../../validation/index.js";
@@ -110,7 +110,7 @@ export async function relateCis(db: DbOrTx, input: RelateCisInput): Promise<Cmdb
       return created!;
     });
   } catch (error) {
-    const typed = toDbError(error);
+    const typed = toDbError(error, "relateCis");
     if (typed instanceof UniqueViolationError && typed.table === "cmdb_relationships") {
       throw new DuplicateRelationshipError(r.relTypeCode ?? r.relTypeId ?? "?", r.fromCiId, r.toCiId);
     }
@@ -123,12 +123,14 @@ export async function retireRelationship(
   db: DbOrTx,
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
-  const { relationshipId } = parseInput(z.strictObject({ relationshipId: uuidInput }), input);
-  const [row] = await db
-    .update(cmdbRelationships)
-    .set({ status: "retired" })
-    .where(eq(cmdbRelationships.id, relationshipId))
-    .returning();
-  if (!row) throw new NotFoundError("relationship", relationshipId);
-  return row;
+  return withDbErrors("retireRelationship", async () => {
+    const { relationshipId } = parseInput(z.strictObject({ relationshipId: uuidInput }), input);
+    const [row] = await db
+      .update(cmdbRelationships)
+      .set({ status: "retired" })
+      .where(eq(cmdbRelationships.id, relationshipId))
+      .returning();
+    if (!row) throw new NotFoundError("relationship", relationshipId);
+    return row;
+  });
 }

@@ -47,7 +47,7 @@ export async function createSession(db: DbOrTx, input: CreateSessionInput): Prom
   const q = parseInput(createInput, input);
   const token = q.token ?? newToken();
   const refreshToken = q.refreshToken ?? newToken();
-  return withDbErrors(async () => {
+  return withDbErrors("createSession", async () => {
     const [session] = await db
       .insert(sessions)
       .values({
@@ -84,7 +84,9 @@ const tokenInput = z.strictObject({ token: z.string().min(1, "must not be empty"
 /** Hot path (prepared, served by the unique index on token): the valid session of a token, or null. */
 export async function findValidSession(db: DbOrTx, input: { token: string }): Promise<Session | null> {
   const { token } = parseInput(tokenInput, input);
-  const [row] = await withDbErrors(() => validByToken(db).execute({ digest: hashToken(token) }));
+  const [row] = await withDbErrors("findValidSession", () =>
+    validByToken(db).execute({ digest: hashToken(token) }),
+  );
   return row ?? null;
 }
 
@@ -100,7 +102,7 @@ export async function revokeSession(
 ): Promise<boolean> {
   const q = parseInput(revokeInput, input);
   const match = "sessionId" in q ? eq(sessions.id, q.sessionId) : eq(sessions.token, hashToken(q.token));
-  const revoked = await withDbErrors(() =>
+  const revoked = await withDbErrors("revokeSession", () =>
     db
       .update(sessions)
       .set({ isRevoked: true })

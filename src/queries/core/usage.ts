@@ -39,7 +39,7 @@ export async function recordUsage(
 ): Promise<{ log: UsageLog; stats: UserTokenStat }> {
   const q = parseInput(recordInput, input);
   const totalTokens = q.promptTokens + q.completionTokens;
-  return withDbErrors(() =>
+  return withDbErrors("recordUsage", () =>
     db.transaction(async (tx) => {
       const [log] = await tx
         .insert(usageLogs)
@@ -82,7 +82,7 @@ export async function recordUsage(
         .catch((error: unknown) => {
           // The day's running totals are an integer and a numeric(12,6): name the input that
           // overflowed them instead of PostgreSQL's bare "out of range".
-          if (toDbError(error) instanceof OutOfRangeError) {
+          if (toDbError(error, "recordUsage") instanceof OutOfRangeError) {
             throw new ValidationError([
               {
                 path: totalTokens > 0 ? "promptTokens" : "totalCost",

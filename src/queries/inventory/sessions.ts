@@ -39,7 +39,7 @@ export async function startInventorySession(
   input: StartInventoryInput,
 ): Promise<{ session: InventorySession; expected: number }> {
   const { name, locationId, createdBy, correlationId } = parseInput(startInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("startInventorySession", () =>
     db.transaction(async (tx) => {
       const [root] = await tx.select().from(locations).where(eq(locations.id, locationId));
       if (!root) throw new NotFoundError("location", locationId);
@@ -112,7 +112,7 @@ export type ScanInput = z.input<typeof scanInput>;
  */
 export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<InventoryItem> {
   const { sessionId, code, locationId, note } = parseInput(scanInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("scanInventoryItem", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "share");
       const [place] = await tx
@@ -204,7 +204,7 @@ export type InventorySummary = {
 /** Counts per item status of one session. */
 export async function inventorySummary(db: DbOrTx, input: { sessionId: string }): Promise<InventorySummary> {
   const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
-  return withDbErrors(async () => {
+  return withDbErrors("inventorySummary", async () => {
     const [session] = await db.select().from(inventorySessions).where(eq(inventorySessions.id, sessionId));
     if (!session) throw new NotFoundError("inventory session", sessionId);
     const [c] = await db
@@ -234,7 +234,7 @@ export async function closeInventorySession(
   input: { sessionId: string },
 ): Promise<InventorySummary> {
   const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
-  return withDbErrors(() =>
+  return withDbErrors("closeInventorySession", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "update");
       await tx

@@ -138,7 +138,7 @@ export async function createStockDocument(
   input: CreateStockDocumentInput,
 ): Promise<StockDocumentWithLines> {
   const doc = parseInput(createStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createStockDocument", () =>
     db.transaction(async (tx) => {
       await assertExist(
         tx,
@@ -207,11 +207,13 @@ export async function getStockDocument(
   db: DbOrTx,
   input: { documentId: string },
 ): Promise<StockDocumentWithLines> {
-  const { documentId } = parseInput(documentIdInput, input);
-  const [header] = await documentById(db).execute({ id: documentId });
-  if (!header) throw new NotFoundError("stock document", documentId);
-  const lines = await linesOfDocument(db).execute({ id: documentId });
-  return { ...header, lines };
+  return withDbErrors("getStockDocument", async () => {
+    const { documentId } = parseInput(documentIdInput, input);
+    const [header] = await documentById(db).execute({ id: documentId });
+    if (!header) throw new NotFoundError("stock document", documentId);
+    const lines = await linesOfDocument(db).execute({ id: documentId });
+    return { ...header, lines };
+  });
 }
 
 export const updateDraftInput = z.strictObject({
@@ -229,7 +231,7 @@ export async function updateStockDocumentDraft(
   input: UpdateDraftInput,
 ): Promise<StockDocumentWithLines> {
   const change = parseInput(updateDraftInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("updateStockDocumentDraft", () =>
     db.transaction(async (tx) => {
       const header = await lockDocument(tx, change.documentId);
       if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
@@ -326,7 +328,7 @@ export interface PostResult {
  */
 export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInput): Promise<PostResult> {
   const req = parseInput(postStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("postStockDocument", () =>
     db.transaction(async (tx) => {
       // The document row lock serialises two posters of the same document.
       const header = await lockDocument(tx, req.documentId);
@@ -371,7 +373,7 @@ export type CancelStockDocumentInput = z.input<typeof cancelStockDocumentInput>;
  */
 export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocumentInput): Promise<PostResult> {
   const req = parseInput(cancelStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("cancelStockDocument", () =>
     db.transaction(async (tx) => {
       // A repair order's issue document: the order is locked first (the order -> document lock
       // order of the repair-order operations), only an open order's parts go back, and its

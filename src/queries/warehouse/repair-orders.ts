@@ -81,7 +81,7 @@ async function lockOrder(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder
  */
 export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): Promise<RepairOrder> {
   const o = parseInput(openRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("openRepairOrder", () =>
     db.transaction(async (tx) => {
       // The id is chosen here so the asset transition (which refuses a missing asset or a forbidden
       // move with a typed error) runs first and its event can name the order.
@@ -174,7 +174,7 @@ async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): 
  */
 export async function addRepairParts(db: DbOrTx, input: AddRepairPartsInput): Promise<AddRepairPartsResult> {
   const r = parseInput(addRepairPartsInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("addRepairParts", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -247,7 +247,7 @@ export type ProgressRepairOrderInput = z.input<typeof progressRepairOrderInput>;
 /** Move an open order to diagnosing / waiting_parts / repaired (InvalidStateError otherwise). */
 export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(progressRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("progressRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -282,7 +282,7 @@ export type CloseRepairOrderInput = z.input<typeof closeRepairOrderInput>;
  */
 export async function closeRepairOrder(db: DbOrTx, input: CloseRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(closeRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("closeRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -354,7 +354,7 @@ export type CancelRepairOrderInput = z.input<typeof cancelRepairOrderInput>;
  */
 export async function cancelRepairOrder(db: DbOrTx, input: CancelRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(cancelRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("cancelRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);

@@ -45,7 +45,7 @@ export async function createWorkflowRequest(
   input: CreateWorkflowRequestInput,
 ): Promise<WorkflowRequest> {
   const values = parseInput(createInput, input);
-  return withDbErrors(async () => {
+  return withDbErrors("createWorkflowRequest", async () => {
     const [row] = await db
       .insert(workflowRequests)
       .values({ ...values, status: "submitted" })
@@ -68,7 +68,7 @@ export async function transitionWorkflowRequest(
   input: TransitionWorkflowRequestInput,
 ): Promise<WorkflowRequest> {
   const { requestId, to, actor } = parseInput(transitionInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("transitionWorkflowRequest", () =>
     db.transaction(async (tx) => {
       const [request] = await tx
         .select()

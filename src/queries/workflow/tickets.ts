@@ -35,7 +35,7 @@ export async function openMaintenanceTicket(
   input: OpenMaintenanceTicketInput,
 ): Promise<MaintenanceTicket> {
   const values = parseInput(openInput, input);
-  return withDbErrors(async () => {
+  return withDbErrors("openMaintenanceTicket", async () => {
     const [row] = await db
       .insert(maintenanceTickets)
       .values({ ...values, status: "open" })
@@ -58,7 +58,7 @@ export async function transitionMaintenanceTicket(
   input: TransitionMaintenanceTicketInput,
 ): Promise<MaintenanceTicket> {
   const { ticketId, to, diagnosis, resolution } = parseInput(transitionInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("transitionMaintenanceTicket", () =>
     db.transaction(async (tx) => {
       const [ticket] = await tx
         .select()

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, DEFAULT_TIMEOUTS, rows } from "../../../src/db.js";
+import { TimeoutError } from "../../../src/errors.js";
 import { createAsset, transitionAssetStatus } from "../../../src/queries/assets/index.js";
 import { assets } from "../../../src/schema/assets/tables.js";
 import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
@@ -80,7 +81,7 @@ describe.runIf(onServer())("timeouts (item 13)", () => {
     await expect(createDb({ url: t.url, lockTimeout: -1 })).rejects.toThrow(/lockTimeout/);
   });
 
-  it("an operation waiting on a locked row gives up at lock_timeout (55P03) instead of waiting for the lock", async () => {
+  it("an operation waiting on a locked row gives up at lock_timeout with a TimeoutError naming it", async () => {
     const asset = await createAsset(t.db, { assetCode: `LOCK-${Date.now()}` });
     const app = await createDb({ url: t.url, max: 1, lockTimeout: 200 });
     const holder = await createDb({ url: t.url, max: 1 });
@@ -102,7 +103,10 @@ describe.runIf(onServer())("timeouts (item 13)", () => {
       const err = await transitionAssetStatus(app.db, { assetId: asset.id, to: "lost" }).catch(
         (e: unknown) => e,
       );
-      expect(err).toMatchObject({ sqlState: "55P03" });
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect(err).toMatchObject({ code: "TIMEOUT", sqlState: "55P03", operation: "transitionAssetStatus" });
+      expect((err as Error).message).toMatch(/lock_timeout.*transitionAssetStatus/);
+      expect((err as Error).message).not.toMatch(/select|\$1/i);
     } finally {
       release();
       await holding;
