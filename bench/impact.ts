@@ -1,18 +1,6 @@
-/**
- * Impact analysis at depth 4: impactAnalysis (one recursive query that carries each walk's path)
- * against the best of two bare queries a DBA would write for the same answer, on postgres.js:
- * - "paths": the same path-carrying recursive CTE, bare (what the package prepares);
- * - "bfs": a walk deduplicated with UNION over (CI, depth, relationship), so a CI reached by many
- *   paths is expanded once per incoming edge and depth instead of once per path. A CI's minimal
- *   depth over walks is its distance, and the rows at that depth come exactly from the CIs one level
- *   closer, so the lowest relationship id there is the package's tie-break: the same answer.
- * The baseline of each measure is the faster of the two (p50); answers are compared on the first roots.
- */
-import { sql as dsql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { createDb, type Database } from "../src/db.js";
-import { type ImpactDirection, impactAnalysis, impactSql } from "../src/queries/index.js";
+import { type ImpactDirection, impactAnalysis } from "../src/queries/index.js";
 import { latency, type Measure, now, quantile } from "./measure.js";
 
 export const IMPACT_DEPTH = 4;
@@ -42,12 +30,20 @@ export function bfsImpactSql(direction: ImpactDirection): string {
     )${SELECT_REACHED}`;
 }
 
-/** The package's own recursive CTE, bare. */
+/** The path-carrying bare query: each walk carries its path and never re-enters a CI on it. */
 export function pathsImpactSql(direction: ImpactDirection): string {
-  const q = new PgDialect().sqlToQuery(
-    dsql`${impactSql(direction, dsql.raw("$1::uuid"), dsql.raw("$2::int"))} ORDER BY depth, ci_code`,
-  );
-  return q.sql;
+  const [near, far] = direction === "dependencies" ? ["from_ci_id", "to_ci_id"] : ["to_ci_id", "from_ci_id"];
+  return `
+    WITH RECURSIVE walk(ci_id, depth, path, rel_id, rel_type_id, via_ci_id) AS (
+      SELECT r.${far}, 1, ARRAY[r.${near}, r.${far}], r.id, r.rel_type_id, r.${near} FROM cmdb_relationships r
+       WHERE r.${near} = $1::uuid AND r.${far} <> r.${near} AND coalesce(r.status, 'active') = 'active'
+      UNION ALL
+      SELECT r.${far}, w.depth + 1, w.path || r.${far}, r.id, r.rel_type_id, r.${near} FROM walk w
+        JOIN cmdb_relationships r ON r.${near} = w.ci_id
+       WHERE w.depth < $2::int AND r.${far} <> ALL (w.path) AND coalesce(r.status, 'active') = 'active'
+    ), reached AS (
+      SELECT DISTINCT ON (ci_id) ci_id, depth, rel_id, rel_type_id, via_ci_id FROM walk ORDER BY ci_id, depth, rel_id
+    )${SELECT_REACHED}`;
 }
 
 interface BareRow {

@@ -7,7 +7,8 @@
  * SQL on postgres.js, pgbench for the hot-row floor, COPY for import, psql for migrate. Prints a table
  * (p50/p95, ratio) with the machine's fsync rate, or with --json one JSON object on stdout.
  * --reuse keeps the database (netops_bench_scale_<factor>_s<seed>) and reuses it while its stamp
- * matches; otherwise it is dropped at the end. Groups: plans (EXPLAIN of the package's reads: which
+ * matches; otherwise it is dropped at the end. --database <name> benches an existing database as it
+ * is (e.g. a clone of a loaded one, migrated by you): nothing loaded, migrated or dropped. Groups: plans (EXPLAIN of the package's reads: which
  * big-table scans no index serves), reads, impact, posting, writes, migrate.
  * Exit codes: 0 done, 1 failure, 2 usage / no server URL.
  */
@@ -40,6 +41,7 @@ function options(argv: string[]) {
       seed: { type: "string" },
       json: { type: "boolean", default: false },
       reuse: { type: "boolean", default: false },
+      database: { type: "string" },
       only: { type: "string" },
       samples: { type: "string" },
       clients: { type: "string", default: "8" },
@@ -52,6 +54,8 @@ function options(argv: string[]) {
     throw new UsageError("--scale takes a positive number (1 = 1,000,000 assets)");
   const seed = values.seed === undefined ? SCALE_SEED : Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new UsageError("--seed takes an integer");
+  if (values.database !== undefined && values.reuse)
+    throw new UsageError("--database and --reuse exclude each other (--database is never loaded)");
   const only = values.only ? values.only.split(",").map((g) => g.trim()) : [...GROUPS];
   const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
   if (unknown.length > 0)
@@ -66,6 +70,7 @@ function options(argv: string[]) {
     seed,
     json: values.json === true,
     reuse: values.reuse === true,
+    database: values.database,
     groups: new Set(only as Group[]),
     // Fewer samples on small data sets: there are fewer distinct rows to ask for.
     samples: int(values.samples, factor >= 0.5 ? 200 : 60, "samples"),
@@ -101,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     factor: o.factor,
     seed: o.seed,
     reuse: o.reuse,
+    database: o.database,
     progress: o.json ? silentProgress : consoleProgress(),
     log,
   });

@@ -93,7 +93,6 @@ export const READ_CASES: ReadCase<unknown>[] = [
     bare: (sql, a) =>
       sql<Row[]>`SELECT * FROM assets WHERE lower(serial_no) = lower(${a.serial.toLowerCase()})
                  ORDER BY asset_code, id LIMIT ${PAGE}`,
-    note: "case-insensitive: no index on lower(serial_no)",
   }),
   defineCase<AssetSample>({
     name: "search.code_prefix",
@@ -104,7 +103,6 @@ export const READ_CASES: ReadCase<unknown>[] = [
         Row[]
       >`SELECT * FROM assets WHERE lower(asset_code) LIKE lower(${likePrefix(a.code.slice(0, -2).toLowerCase())})
                  ORDER BY asset_code, id LIMIT ${PAGE}`,
-    note: "case-insensitive prefix: no index on lower(asset_code)",
   }),
   defineCase<AssetSample>({
     name: "search.hostname_prefix",
@@ -115,7 +113,6 @@ export const READ_CASES: ReadCase<unknown>[] = [
         Row[]
       >`SELECT * FROM assets WHERE lower(hostname) LIKE lower(${likePrefix((a.hostname ?? "").slice(0, -2))})
                  ORDER BY asset_code, id LIMIT ${PAGE}`,
-    note: "case-insensitive prefix: no index on lower(hostname)",
   }),
   defineCase<AssetSample>({
     name: "search.mac",
@@ -125,7 +122,6 @@ export const READ_CASES: ReadCase<unknown>[] = [
       sql<Row[]>`SELECT * FROM assets
                   WHERE lower(regexp_replace(mac_address, '[^0-9A-Fa-f]', '', 'g')) = ${(a.mac ?? "").replaceAll(":", "")}
                   ORDER BY asset_code, id LIMIT ${PAGE}`,
-    note: "any notation: regexp_replace on every row, no expression index",
   }),
   defineCase<AssetSample>({
     name: "search.ip",

@@ -51,10 +51,28 @@ export async function scaleDatabase(
     factor: number;
     seed: number;
     reuse: boolean;
+    /** Bench this existing database as it is (loaded and migrated by the caller); never dropped. */
+    database?: string | undefined;
     progress: ProgressSink;
     log: (line: string) => void;
   },
 ): Promise<BenchDatabase> {
+  if (options.database) {
+    const name = options.database;
+    const url = withDatabase(adminUrl, name);
+    const admin = await createDb({ url: adminUrl, max: 1 });
+    try {
+      const [found] = await rows<{ datname: string }>(
+        admin.db,
+        sql`SELECT datname FROM pg_database WHERE datname = ${name}`,
+      );
+      if (!found) throw new Error(`--database ${name}: no such database on the bench server`);
+    } finally {
+      await admin.close();
+    }
+    options.log(`benching ${name} as it is (--database: not loaded, not migrated, not dropped)`);
+    return { name, url, reused: true, loadSeconds: 0, release: async () => {} };
+  }
   const stamp = datasetStamp(options.factor, options.seed);
   const name = options.reuse
     ? cachedName(options.factor, options.seed)

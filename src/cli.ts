@@ -4,37 +4,47 @@
  * Errors print one line (no stack) and exit non-zero.
  */
 
-import { seedCommands } from "../seed/commands.js";
 import { createDb, DatabaseConnectionError, type DbHandle, NO_TIMEOUTS } from "./db.js";
 import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
 import { EXIT } from "./migrate/exit-codes.js";
 import { MigrationError } from "./migrate/runner.js";
 
 type Command = (db: DbHandle, args: string[]) => Promise<number>;
+type Commands = Record<string, { help: string; run: Command } | MigrationCommand>;
 
-/** `standalone` commands get no connection (reset drops the database it would open). */
-const commands: Record<string, { help: string; run: Command } | MigrationCommand> = {
-  // migrate, status, baseline, drift, reset
-  ...migrationCommands,
-  // seed, setup (seed/commands.ts)
-  ...seedCommands,
-};
+/**
+ * The migration commands (migrate, status, baseline, drift, reset) are loaded with this file; they
+ * send SQL only, so their connection skips the relational API and never loads the schema modules.
+ * The others (seed/commands.ts: seed, setup; reference and demo data, validation schemas, domain
+ * operations) are loaded only when one of them runs, so `db:migrate` loads none of that (issue 15).
+ * `standalone` commands get no connection (reset drops the database it would open).
+ */
+const loadSeedCommands = async (): Promise<Commands> => (await import("../seed/commands.js")).seedCommands;
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+async function allCommands(): Promise<Commands> {
+  return { ...migrationCommands, ...(await loadSeedCommands()) };
+}
+
+async function usage(): Promise<string> {
+  const lines = Object.entries(await allCommands()).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
   return `usage: tsx src/cli.ts <command> [options]\n\ncommands:\n${lines.join("\n")}`;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = name ? commands[name] : undefined;
+  const migration = name !== undefined && Object.hasOwn(migrationCommands, name);
+  const command = name
+    ? migration
+      ? (migrationCommands as Commands)[name]
+      : (await loadSeedCommands())[name]
+    : undefined;
   if (!command) {
-    console.error(name ? `unknown command: ${name}\n\n${usage()}` : usage());
+    console.error(name ? `unknown command: ${name}\n\n${await usage()}` : await usage());
     return 2;
   }
   if ("standalone" in command) return command.standalone(args);
   // Operator commands (migrate, seed --scale, reset) run for minutes: no application timeouts.
-  const handle = await createDb({ ...NO_TIMEOUTS });
+  const handle = await createDb({ relational: !migration, ...NO_TIMEOUTS });
   try {
     return await command.run(handle, args);
   } finally {
@@ -48,7 +58,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(`usage error: ${error.message}\n\n${usage()}`);
+      void usage().then((text) => console.error(`usage error: ${error.message}\n\n${text}`));
       process.exitCode = EXIT.usage;
       return;
     }

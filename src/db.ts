@@ -4,14 +4,13 @@
  * same way, so drizzle-kit and the app always talk to the same database.
  */
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
-import * as schema from "./schema/index.js";
+import type * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
 type Relations = ExtractTablesWithRelations<Schema>;
@@ -40,6 +39,12 @@ export interface CreateDbOptions {
   max?: number;
   /** Skip the connectivity probe (default: probe, so a bad URL fails here with one clear line). */
   probe?: boolean;
+  /**
+   * false: no relational query API (`db.query.*` is absent), so the 45 tables' schema modules are
+   * never loaded; for code that only sends SQL, such as the migration commands (start-up time of
+   * `db:migrate`, issue 15). Default true.
+   */
+  relational?: boolean;
   /**
    * Longest a single statement may run, in ms (PostgreSQL `statement_timeout`; 0 = no limit).
    * Default {@link DEFAULT_TIMEOUTS}.statementTimeout.
@@ -161,6 +166,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   const url = options.dataDir ? undefined : (options.url ?? envDatabaseUrl());
   const probe = options.probe ?? true;
   let handle: DbHandle;
+  // Loaded on demand: the schema only for the relational API, PGlite only for the embedded database.
+  const config = options.relational === false ? {} : { schema: await import("./schema/index.js") };
   if (url) {
     parsePostgresUrl(url);
     const target = redactUrl(url);
@@ -186,7 +193,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     });
     for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
     handle = {
-      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      db: drizzlePostgres(client, config) as unknown as Database,
       driver: "postgres",
       target,
       close: () => client.end({ timeout: 5 }),
@@ -194,11 +201,15 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   } else {
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir, {
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("drizzle-orm/pglite"),
+    ]);
+    const client: PGlite = new PGlite(dataDir, {
       parsers: Object.fromEntries(JSON_TYPE_OIDS.map((oid) => [oid, asText])),
     });
     handle = {
-      db: drizzlePglite(client, { schema }) as unknown as Database,
+      db: drizzlePglite(client, config) as unknown as Database,
       driver: "pglite",
       target: `pglite:${dataDir}`,
       close: () => client.close(),

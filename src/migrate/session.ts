@@ -258,7 +258,18 @@ export async function withMigrationSession<T>(
       log(
         `waiting for another migration run to finish${holders.length > 0 ? ` (${holders.map((h) => `pid ${h.pid}, ${JSON.stringify(h.application_name)}`).join("; ")})` : ""}`,
       );
-      await sessionDb.execute(sql`SELECT pg_advisory_lock(${key})`);
+      // Poll, never block: a session blocked in pg_advisory_lock() keeps a snapshot open, and the
+      // holder's CREATE INDEX CONCURRENTLY waits for every older snapshot before it finishes, so a
+      // blocked waiter and a no-transaction migration deadlock (40P01; seen with four concurrent
+      // runs applying search_indexes). Between polls this connection runs nothing.
+      for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const [again] = await rows<{ ok: boolean }>(
+          sessionDb,
+          sql`SELECT pg_try_advisory_lock(${key}) AS ok`,
+        );
+        if (again?.ok === true) break;
+      }
     }
     locked = true;
     await sessionDb.execute(settings(lockTimeoutMs, statementTimeoutMs));

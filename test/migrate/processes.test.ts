@@ -15,6 +15,7 @@ import { EXIT } from "../../src/migrate/exit-codes.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
 import { MIGRATION_LOCK_KEY, migrate } from "../../src/migrate/runner.js";
+import { MIGRATION_APPLICATION_NAME } from "../../src/migrate/session.js";
 import { migrationStatus, statusExitCode } from "../../src/migrate/status.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
 import { cli, run, type ScratchMigration, writeMigrationsFolder } from "./support.js";
@@ -50,8 +51,10 @@ describe.runIf(onServer())("several processes on one database (server only)", ()
           (
             await rows<{ n: number }>(
               db,
-              sql`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-                 WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()`,
+              // Waiters poll pg_try_advisory_lock (a blocked pg_advisory_lock deadlocks with
+              // CREATE INDEX CONCURRENTLY): count their migration sessions instead.
+              sql`SELECT count(*)::int AS n FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = ${MIGRATION_APPLICATION_NAME}`,
             )
           )[0]?.n,
         { timeout: 60_000, interval: 200 },

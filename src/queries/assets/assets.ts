@@ -111,10 +111,14 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
     .prepare(name),
 );
 
+// Built once: a zod schema built per call costs more than the query it guards (issue 15).
+const getAssetInput = z.strictObject({ id: uuid() });
+const findAssetByCodeInput = z.strictObject({ assetCode: trimmed(100) });
+
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
   return withDbErrors("getAsset", async () => {
-    const { id } = parseInput(z.strictObject({ id: uuid() }), input);
+    const { id } = parseInput(getAssetInput, input);
     const [row] = await assetById(db).execute({ id });
     return row ?? null;
   });
@@ -123,7 +127,7 @@ export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
   return withDbErrors("findAssetByCode", async () => {
-    const { assetCode } = parseInput(z.strictObject({ assetCode: trimmed(100) }), input);
+    const { assetCode } = parseInput(findAssetByCodeInput, input);
     const [row] = await assetByCode(db).execute({ code: assetCode });
     return row ?? null;
   });

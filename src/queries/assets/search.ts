@@ -3,13 +3,21 @@
  * notation), filtered by status, location subtree and category, in keyset pages ordered by
  * (asset_code, id) with an opaque cursor; never OFFSET.
  */
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { parseInput, ValidationError, withDbErrors } from "../../errors.js";
-import { ASSET_STATUSES, type Asset, assetModels, assets, locations } from "../../schema/assets/index.js";
+import {
+  ASSET_STATUSES,
+  type Asset,
+  assetModels,
+  assets,
+  locations,
+  macHex,
+} from "../../schema/assets/index.js";
 import { inet, mac, trimmed } from "../../validation/refinements.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
+import { preparedPer } from "../shared/prepared.js";
 import { uuid } from "./inputs.js";
 
 export const SEARCH_PAGE_MAX = 500;
@@ -34,54 +42,124 @@ const searchInput = z.strictObject({
 });
 export type SearchAssetsInput = z.input<typeof searchInput>;
 
+const cursorId = z.uuid();
+
 /** LIKE pattern for "starts with", wildcards in the input taken literally. */
 const startsWith = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** One page of matching assets; pass `nextCursor` back as `cursor` for the next one. */
-export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): Promise<Page<Asset>> {
-  const q = parseInput(searchInput, input);
-  const where: SQL[] = [];
-  if (q.code) where.push(sql`lower(${assets.assetCode}) LIKE lower(${startsWith(q.code)})`);
-  if (q.hostname) where.push(sql`lower(${assets.hostname}) LIKE lower(${startsWith(q.hostname)})`);
-  if (q.serial) where.push(sql`lower(${assets.serialNo}) = lower(${q.serial})`);
-  if (q.ip) {
-    where.push(
-      q.ip.includes("/") ? sql`${assets.mgmtIp} <<= ${q.ip}::inet` : sql`${assets.mgmtIp} = ${q.ip}::inet`,
-    );
-  }
-  if (q.mac) {
+/**
+ * Case-insensitive "starts with" on `column`, served by an index on `lower(column)
+ * text_pattern_ops`: the prefix as the byte range [lower(p), lower(p) with its last character
+ * bumped) (the `~>=~`/`~<~` operators of that operator class; a generic plan of the prepared
+ * statement still has a range to give the index), and the LIKE kept as the exact test.
+ */
+function prefixOf(column: AnyColumn, prefix: SQL, pattern: SQL): SQL {
+  const lowered = sql`lower(${column})`;
+  return sql`(${lowered} ~>=~ lower(${prefix}) AND ${lowered} ~<~ ${bumpLast(sql`lower(${prefix})`)}
+    AND ${lowered} LIKE lower(${pattern}))`;
+}
+
+/** The smallest string above every string starting with `text` (byte order): last character + 1. */
+const bumpLast = (text: SQL) => sql`(left(${text}, -1) || chr(ascii(right(${text}, 1)) + 1))`;
+
+type SearchQuery = z.output<typeof searchInput>;
+
+/**
+ * Which filters a search uses: one prepared statement per shape (a handful in practice), so a
+ * search neither rebuilds its SQL nor re-plans it per call. A single status is its own shape: an
+ * equality walks idx_assets_status_asset_code in page order, `= ANY` of a list cannot.
+ */
+function shapeOf(q: SearchQuery): string {
+  return [
+    q.code ? "c" : "",
+    q.hostname ? "h" : "",
+    q.serial ? "s" : "",
+    q.ip ? (q.ip.includes("/") ? "n" : "i") : "",
+    q.mac ? "m" : "",
+    q.status ? (q.status.length === 1 ? "t" : "T") : "",
+    q.locationId ? "l" : "",
+    q.categoryId ? "g" : "",
+    q.cursor ? "k" : "",
+  ].join("");
+}
+
+const p = (name: string) => sql`${sql.placeholder(name)}`;
+
+function searchStatement(shape: string) {
+  return preparedPer(`netops_search_${shape || "all"}`, (db, name) => {
+    const where: SQL[] = [];
+    const has = (flag: string) => shape.includes(flag);
+    if (has("c")) where.push(prefixOf(assets.assetCode, p("code"), p("codePattern")));
+    if (has("h")) where.push(prefixOf(assets.hostname, p("hostname"), p("hostnamePattern")));
+    if (has("s")) where.push(sql`lower(${assets.serialNo}) = lower(${p("serial")})`);
+    if (has("i")) where.push(sql`${assets.mgmtIp} = ${p("ip")}::inet`);
+    if (has("n")) where.push(sql`${assets.mgmtIp} <<= ${p("ip")}::inet`);
     // Stored values may be in any notation (legacy rows): compare the bare hex digits.
-    const hex = q.mac.replaceAll(":", "");
-    where.push(sql`lower(regexp_replace(${assets.macAddress}, '[^0-9A-Fa-f]', '', 'g')) = ${hex}`);
-  }
-  if (q.status) where.push(inArray(assets.status, q.status));
-  if (q.locationId) {
-    where.push(sql`${assets.locationId} IN (
-      SELECT sub.id FROM ${locations} sub, ${locations} root
-      WHERE root.id = ${q.locationId}
-        AND sub.path LIKE replace(replace(replace(root.path, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`);
-  }
-  if (q.categoryId) {
-    where.push(
-      sql`${assets.modelId} IN (SELECT ${assetModels.id} FROM ${assetModels} WHERE ${assetModels.categoryId} = ${q.categoryId})`,
-    );
-  }
-  if (q.cursor) {
-    const [code, id] = decodeCursor(q.cursor, 2);
-    if (typeof code !== "string" || !z.uuid().safeParse(id).success) {
-      throw new ValidationError([{ path: "cursor", message: "is not a cursor returned by a previous page" }]);
+    if (has("m")) where.push(sql`${macHex(assets.macAddress)} = ${p("mac")}`);
+    if (has("t")) where.push(sql`${assets.status} = ${p("status")}`);
+    if (has("T")) where.push(sql`${assets.status} = ANY (${p("status")}::text[])`);
+    if (has("l")) {
+      // The subtree as a range of paths (idx_locations_path, text_pattern_ops); ARRAY(...) makes it
+      // one InitPlan, so the assets come from idx_assets_location_id. A LIKE on root.path || '%'
+      // would be a non-constant pattern, which no index serves: locations would be read whole.
+      where.push(sql`${assets.locationId} = ANY (ARRAY(
+        SELECT sub.id FROM ${locations} root JOIN ${locations} sub
+            ON sub.path ~>=~ root.path AND sub.path ~<~ ${bumpLast(sql`root.path`)}
+         WHERE root.id = ${p("locationId")}::uuid))`);
     }
-    const afterCode = gt(assets.assetCode, String(code));
-    const sameCodeLaterId = and(eq(assets.assetCode, String(code)), gt(assets.id, String(id)));
-    where.push(or(afterCode, sameCodeLaterId) as SQL);
-  }
-  const fetched = await withDbErrors("searchAssets", () =>
-    db
+    if (has("g")) {
+      where.push(
+        sql`${assets.modelId} IN (SELECT ${assetModels.id} FROM ${assetModels} WHERE ${assetModels.categoryId} = ${p("categoryId")}::uuid)`,
+      );
+    }
+    // A row comparison, which the index on asset_code bounds (an OR of the two cases it means is
+    // not: the walk would start at the first code).
+    if (has("k"))
+      where.push(sql`(${assets.assetCode}, ${assets.id}) > (${p("afterCode")}, ${p("afterId")}::uuid)`);
+    return db
       .select()
       .from(assets)
       .where(and(...where))
       .orderBy(asc(assets.assetCode), asc(assets.id))
-      .limit(q.limit + 1),
+      .limit(sql.placeholder("limit"))
+      .prepare(name);
+  });
+}
+
+const statements = new Map<string, ReturnType<typeof searchStatement>>();
+
+/** One page of matching assets; pass `nextCursor` back as `cursor` for the next one. */
+export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): Promise<Page<Asset>> {
+  const q = parseInput(searchInput, input);
+  let after: { afterCode: string; afterId: string } | undefined;
+  if (q.cursor) {
+    const [code, id] = decodeCursor(q.cursor, 2);
+    if (typeof code !== "string" || !cursorId.safeParse(id).success) {
+      throw new ValidationError([{ path: "cursor", message: "is not a cursor returned by a previous page" }]);
+    }
+    after = { afterCode: code, afterId: String(id) };
+  }
+  const shape = shapeOf(q);
+  let statement = statements.get(shape);
+  if (!statement) {
+    statement = searchStatement(shape);
+    statements.set(shape, statement);
+  }
+  const fetched = await withDbErrors(() =>
+    (statement as ReturnType<typeof searchStatement>)(db).execute({
+      code: q.code,
+      codePattern: q.code === undefined ? undefined : startsWith(q.code),
+      hostname: q.hostname,
+      hostnamePattern: q.hostname === undefined ? undefined : startsWith(q.hostname),
+      serial: q.serial,
+      ip: q.ip,
+      mac: q.mac?.replaceAll(":", ""),
+      status: q.status?.length === 1 ? q.status[0] : q.status && `{${q.status.join(",")}}`,
+      locationId: q.locationId,
+      categoryId: q.categoryId,
+      ...after,
+      limit: q.limit + 1,
+    }),
   );
   return toPage(fetched, q.limit, (a) => [a.assetCode, a.id]);
 }

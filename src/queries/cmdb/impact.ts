@@ -8,8 +8,8 @@
  * - "dependents" of X: what depends on X, following to -> from (what breaks when X fails).
  * Retired relationships are ignored; a NULL status counts as active (the column's default).
  *
- * Cycle safety: each walk carries the path of CI ids it went through and never steps onto a CI
- * already on its path, and the depth is capped; each reached CI is then reported once, with its
+ * Cycle safety: the impact walk is breadth-first, deduplicated with UNION, and its depth capped (see
+ * impactSql); the service map's walk carries its path. Each reached CI is reported once, with its
  * minimal depth and the relationship that reached it at that depth (lowest relationship id on ties).
  */
 import { type SQL, sql } from "drizzle-orm";
@@ -60,23 +60,31 @@ export interface ImpactResult {
 const ACTIVE = sql.raw(`coalesce(r.status, 'active') = 'active'`);
 
 /**
- * The bare recursive query (also what the benchmark times as its baseline). `near` is the column
- * the walk stands on, `far` the one it steps to.
+ * The recursive query. `near` is the column the walk stands on, `far` the one it steps to.
+ *
+ * Breadth-first with UNION: a row is (CI, depth, relationship, ...), so a CI reached by many paths is
+ * expanded once per incoming relationship and depth, not once per path (a walk carrying its path
+ * grows with the number of paths: 1.7x slower from a hub at 1 M assets, exponential in dense
+ * cycles). Cycle-safe: rows repeat at most once per depth and the depth is capped; the start CI is
+ * never stepped onto. A CI's minimal depth over these rows is its distance, and the rows at that
+ * depth are exactly the relationships from CIs one step closer, so the lowest relationship id there
+ * is the tie-break. The reached CIs are read one by one by primary key (LATERAL with OFFSET 0, a
+ * plan that does not depend on the recursive CTE's row estimate, which is often far off).
  */
 export function impactSql(direction: ImpactDirection, root: SQL, maxDepth: SQL): SQL {
   const [near, far] = direction === "dependencies" ? ["from_ci_id", "to_ci_id"] : ["to_ci_id", "from_ci_id"];
   const n = sql.raw(`r.${near}`);
   const f = sql.raw(`r.${far}`);
   return sql`
-    WITH RECURSIVE walk(ci_id, depth, path, rel_id, rel_type_id, via_ci_id) AS (
-      SELECT ${f}, 1, ARRAY[${n}, ${f}], r.id, r.rel_type_id, ${n}
+    WITH RECURSIVE walk(ci_id, depth, rel_id, rel_type_id, via_ci_id) AS (
+      SELECT ${f}, 1, r.id, r.rel_type_id, ${n}
         FROM cmdb_relationships r
-       WHERE ${n} = ${root} AND ${f} <> ${n} AND ${ACTIVE}
-      UNION ALL
-      SELECT ${f}, w.depth + 1, w.path || ${f}, r.id, r.rel_type_id, ${n}
+       WHERE ${n} = ${root} AND ${f} <> ${root} AND ${ACTIVE}
+      UNION
+      SELECT ${f}, w.depth + 1, r.id, r.rel_type_id, ${n}
         FROM walk w
         JOIN cmdb_relationships r ON ${n} = w.ci_id
-       WHERE w.depth < ${maxDepth} AND ${f} <> ALL (w.path) AND ${ACTIVE}
+       WHERE w.depth < ${maxDepth} AND ${f} <> ${root} AND ${ACTIVE}
     ), reached AS (
       SELECT DISTINCT ON (ci_id) ci_id, depth, rel_id, rel_type_id, via_ci_id
         FROM walk
@@ -85,7 +93,8 @@ export function impactSql(direction: ImpactDirection, root: SQL, maxDepth: SQL):
     SELECT c.id AS ci_id, c.ci_code, c.name, t.code AS type_code, c.status, c.environment,
            x.depth, x.rel_id, rt.code AS rel_code, x.via_ci_id
       FROM reached x
-      JOIN cmdb_cis c ON c.id = x.ci_id
+      CROSS JOIN LATERAL (SELECT c.id, c.ci_code, c.name, c.type_id, c.status, c.environment
+                            FROM cmdb_cis c WHERE c.id = x.ci_id OFFSET 0) c
       LEFT JOIN cmdb_ci_types t ON t.id = c.type_id
       LEFT JOIN cmdb_relationship_types rt ON rt.id = x.rel_type_id`;
 }

@@ -4,13 +4,15 @@
  * changes otherwise.
  */
 import { randomBytes } from "node:crypto";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import {
   InvalidStateError,
   NotFoundError,
   parseInput,
+  toDbError,
   ValidationError,
   type ValidationIssue,
   withDbErrors,
@@ -31,7 +33,13 @@ import { code, isoDate } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "./errors.js";
 import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
-import { applyMovements, type MovementInput, REVERSE_MOVEMENT, type StockLevel } from "./ledger.js";
+import {
+  applyMovements,
+  ledgerError,
+  type MovementInput,
+  REVERSE_MOVEMENT,
+  type StockLevel,
+} from "./ledger.js";
 import { isOpenRepairStatus, recomputePartsCost } from "./repair-state.js";
 
 /** ref_type of the movements a document posts, and of those its cancel posts. */
@@ -276,37 +284,6 @@ async function lockDocument(tx: DbOrTx, documentId: string): Promise<StockDocume
   return header;
 }
 
-/** The movements a document posts, line by line. */
-function movementsOf(header: StockDocument, lines: StockDocumentLine[]): MovementInput[] {
-  if (!header.warehouseId) throw new InvalidStateError(`stock document ${header.id} has no warehouse`);
-  const source = header.warehouseId;
-  return lines.flatMap((l): MovementInput[] => {
-    const base = { partId: l.partId!, qty: l.qty, unitCost: l.unitCost };
-    switch (header.docType) {
-      case "receipt":
-        return [{ ...base, warehouseId: source, movementType: "in" }];
-      case "issue":
-        return [{ ...base, warehouseId: source, movementType: "out" }];
-      case "adjust":
-        if (!l.adjustDirection) throw new InvalidStateError(`adjust line ${l.id} has no direction`);
-        return [
-          {
-            ...base,
-            warehouseId: source,
-            movementType: l.adjustDirection === "plus" ? "adjust_in" : "adjust_out",
-          },
-        ];
-      default: // transfer
-        if (!header.targetWarehouseId)
-          throw new InvalidStateError(`transfer ${header.id} has no target warehouse`);
-        return [
-          { ...base, warehouseId: source, movementType: "transfer_out" },
-          { ...base, warehouseId: header.targetWarehouseId, movementType: "transfer_in" },
-        ];
-    }
-  });
-}
-
 export const postStockDocumentInput = z.strictObject({
   documentId: uuidInput,
   approvedBy: optionalText,
@@ -322,41 +299,58 @@ export interface PostResult {
   stock: StockLevel[];
 }
 
+// The posted document's columns, read back from the function's composite result and decoded by the
+// schema's own column types (timestamps to Date, ...), so no column is listed twice.
+const postedDocumentColumns = Object.fromEntries(
+  Object.entries(getTableColumns(stockDocuments)).map(([key, column]) => [
+    key,
+    sql`doc.${sql.identifier(column.name)}`.mapWith(column),
+  ]),
+) as Record<keyof StockDocument, SQL>;
+
+/** One statement (see ledger.ts): netops_post_stock_document, prepared once per database handle. */
+const postStatement = preparedPer("netops_post_stock_document", (db, name) =>
+  db
+    .select({
+      ...postedDocumentColumns,
+      movements: sql<number>`p.movements`.mapWith(Number),
+      stock: sql<StockLevel[] | string | null>`p.stock`,
+    })
+    .from(
+      sql`netops_post_stock_document(${sql.placeholder("documentId")}::uuid, ${DOCUMENT_REF_TYPE}::text,
+            ${sql.placeholder("approvedBy")}::text, ${sql.placeholder("actorUserId")}::text,
+            ${sql.placeholder("correlationId")}::text) AS p, LATERAL (SELECT (p.document).*) AS doc`,
+    )
+    .prepare(name),
+);
+
 /**
- * Post a draft: movements written and stock updated in one transaction. InsufficientStockError
- * (nothing written) when a decrease exceeds free stock; DocumentNotDraftError unless draft.
+ * Post a draft: movements written and stock updated atomically, in one round trip (a savepoint
+ * around it inside a caller's transaction, so a refusal leaves that transaction usable).
+ * InsufficientStockError (nothing written) when a decrease exceeds free stock; DocumentNotDraftError
+ * unless draft (so a retry of a post that committed never posts twice).
  */
 export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInput): Promise<PostResult> {
   const req = parseInput(postStockDocumentInput, input);
-  return withDbErrors("postStockDocument", () =>
-    db.transaction(async (tx) => {
-      // The document row lock serialises two posters of the same document.
-      const header = await lockDocument(tx, req.documentId);
-      if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
-      const lines = await tx
-        .select()
-        .from(stockDocumentLines)
-        .where(eq(stockDocumentLines.documentId, header.id))
-        .prepare("netops_document_lines")
-        .execute();
-      if (lines.length === 0) throw new InvalidStateError(`stock document ${header.id} has no lines`);
-      const movements = movementsOf(header, lines);
-      const stock = await applyMovements(tx, movements, {
-        refType: DOCUMENT_REF_TYPE,
-        refId: header.id,
-        actorUserId: req.actorUserId ?? null,
-        correlationId: req.correlationId ?? header.correlationId,
-      });
-      const [document] = await tx
-        .update(stockDocuments)
-        .set({ status: "posted", approvedBy: req.approvedBy ?? header.approvedBy, updatedAt: sql`now()` })
-        .where(eq(stockDocuments.id, header.id))
-        .returning()
-        .prepare("netops_document_posted")
-        .execute();
-      return { document: document!, movements: movements.length, stock };
-    }),
-  );
+  const post = async (handle: DbOrTx): Promise<PostResult> => {
+    const [row] = await postStatement(handle).execute({
+      documentId: req.documentId,
+      approvedBy: req.approvedBy ?? null,
+      actorUserId: req.actorUserId ?? null,
+      correlationId: req.correlationId ?? null,
+    });
+    const { movements, stock, ...document } = row as typeof row & Record<keyof StockDocument, unknown>;
+    return {
+      document: document as unknown as StockDocument,
+      movements,
+      stock: typeof stock === "string" ? (JSON.parse(stock) as StockLevel[]) : (stock ?? []),
+    };
+  };
+  try {
+    return await (db instanceof PgTransaction ? db.transaction(post) : post(db));
+  } catch (error) {
+    throw ledgerError(error) ?? toDbError(error, "postStockDocument");
+  }
 }
 
 export const cancelStockDocumentInput = z.strictObject({

@@ -1,15 +1,22 @@
 /**
- * The one place that changes spare_part_stock: every writer (posting, canceling, reserving) hands a
- * list of movements to applyMovements(), which locks the touched stock rows in a deterministic
- * order, checks free stock, updates the rows and appends the ledger rows, inside the caller's
- * transaction. One code path keeps "on_hand = signed sum of movements" true by construction.
+ * The one place that changes spare_part_stock is the SQL function netops_apply_movements (migration
+ * `ledger_functions`): every writer (posting, canceling, reserving) hands it a list of movements; it
+ * locks the touched stock rows in (warehouse_id, part_id) order, checks free stock, updates the rows
+ * and appends the ledger rows, in one statement. One code path keeps "on_hand = signed sum of
+ * movements" true by construction. Posting a document is one statement too
+ * (netops_post_stock_document: lock the document, derive the movements from its lines, apply them,
+ * mark it posted), so a post costs one round trip (issue 15): the server holds the hot stock row's
+ * lock for the statement and its commit only, never across client round trips.
+ *
+ * The functions raise SQLSTATEs of class NS with a JSON DETAIL (identifiers and counts only);
+ * `ledgerError` turns them into the typed errors callers have always had.
  */
-import { and, eq, or, type SQL, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../db.js";
-import { ValidationError } from "../../errors.js";
-import { type MOVEMENT_TYPES, sparePartMovements, sparePartStock } from "../../schema/warehouse/tables.js";
-import { INT32_MAX } from "../../validation/refinements.js";
-import { InsufficientStockError, ReleaseExceedsReservedError } from "./errors.js";
+import { sql } from "drizzle-orm";
+import { type DbOrTx, driverError } from "../../db.js";
+import { InvalidStateError, type NetOpsError, NotFoundError } from "../../errors.js";
+import type { MOVEMENT_TYPES } from "../../schema/warehouse/tables.js";
+import { preparedPer } from "../shared/prepared.js";
+import { DocumentNotDraftError, InsufficientStockError, ReleaseExceedsReservedError } from "./errors.js";
 
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
@@ -59,39 +66,34 @@ export interface StockLevel {
   reserved: number;
 }
 
-interface Delta {
-  warehouseId: string;
-  partId: string;
-  onHand: number;
-  reserved: number;
-}
+// Array parameters as PostgreSQL array literals: every driver (postgres.js, PGlite) passes a text
+// parameter through unchanged, and uuids, integers, movement types and validated money amounts need
+// no quoting inside one.
+const arrayLiteral = (values: readonly (string | number | null | undefined)[]) =>
+  `{${values.map((v) => (v === null || v === undefined ? "NULL" : String(v))).join(",")}}`;
 
-const keyOf = (warehouseId: string, partId: string) => `${warehouseId}/${partId}`;
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
-const intArray = (ns: number[]) => sql`${`{${ns.join(",")}}`}::int[]`;
-
-/** Net change per (warehouse, part), sorted by (warehouse_id, part_id): the lock order. */
-function netDeltas(movements: MovementInput[]): Delta[] {
-  const byKey = new Map<string, Delta>();
-  for (const m of movements) {
-    const key = keyOf(m.warehouseId, m.partId);
-    const d = byKey.get(key) ?? { warehouseId: m.warehouseId, partId: m.partId, onHand: 0, reserved: 0 };
-    d.onHand += MOVEMENT_EFFECT[m.movementType].onHand * m.qty;
-    d.reserved += MOVEMENT_EFFECT[m.movementType].reserved * m.qty;
-    byKey.set(key, d);
-  }
-  // Same collation-free ordering as PostgreSQL's uuid ordering (lowercase hex compares bytewise).
-  return [...byKey.values()].sort((a, b) =>
-    a.warehouseId === b.warehouseId ? cmp(a.partId, b.partId) : cmp(a.warehouseId, b.warehouseId),
-  );
-}
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const applyStatement = preparedPer("netops_apply_movements", (db, name) =>
+  db
+    .select({
+      warehouseId: sql<string>`a.warehouse_id`,
+      partId: sql<string>`a.part_id`,
+      onHand: sql<number>`a.on_hand`.mapWith(Number),
+      reserved: sql<number>`a.reserved`.mapWith(Number),
+    })
+    .from(
+      sql`netops_apply_movements(${sql.placeholder("warehouseIds")}::uuid[], ${sql.placeholder("partIds")}::uuid[],
+            ${sql.placeholder("types")}::text[], ${sql.placeholder("qtys")}::integer[], ${sql.placeholder("unitCosts")}::numeric[],
+            ${sql.placeholder("refType")}::text, ${sql.placeholder("refId")}::uuid, ${sql.placeholder("actorUserId")}::text,
+            ${sql.placeholder("correlationId")}::text) AS a`,
+    )
+    .prepare(name),
+);
 
 /**
- * Apply movements atomically (call inside a transaction). Throws InsufficientStockError or
- * ReleaseExceedsReservedError before writing anything when a row would go short; the caller's
- * transaction then rolls back whatever it wrote before.
+ * Apply movements atomically: one statement, so it needs no transaction of its own (inside the
+ * caller's, it is part of it). Throws InsufficientStockError or ReleaseExceedsReservedError, with
+ * nothing written, when a row would go short. Returns each touched (warehouse, part) after the
+ * change, in lock order.
  */
 export async function applyMovements(
   tx: DbOrTx,
@@ -99,114 +101,54 @@ export async function applyMovements(
   meta: MovementMeta = {},
 ): Promise<StockLevel[]> {
   if (movements.length === 0) return [];
-  const deltas = netDeltas(movements);
-
-  // Rows that gain stock may not exist yet; create them (zero) first, in lock order, so the
-  // FOR UPDATE below sees them. ON CONFLICT DO NOTHING: a concurrent creator wins, harmlessly.
-  const growing = deltas.filter((d) => d.onHand > 0 || d.reserved > 0);
-  if (growing.length > 0) {
-    await tx
-      .insert(sparePartStock)
-      .values(growing.map((d) => ({ warehouseId: d.warehouseId, partId: d.partId, onHand: 0, reserved: 0 })))
-      .onConflictDoNothing({ target: [sparePartStock.warehouseId, sparePartStock.partId] })
-      .prepare("netops_stock_create")
-      .execute();
+  try {
+    return await applyStatement(tx).execute({
+      warehouseIds: arrayLiteral(movements.map((m) => m.warehouseId)),
+      partIds: arrayLiteral(movements.map((m) => m.partId)),
+      types: arrayLiteral(movements.map((m) => m.movementType)),
+      qtys: arrayLiteral(movements.map((m) => m.qty)),
+      unitCosts: arrayLiteral(movements.map((m) => m.unitCost)),
+      refType: meta.refType ?? null,
+      refId: meta.refId ?? null,
+      actorUserId: meta.actorUserId ?? null,
+      correlationId: meta.correlationId ?? null,
+    });
+  } catch (error) {
+    throw ledgerError(error) ?? error;
   }
+}
 
-  // Lock every touched row in (warehouse_id, part_id) order: concurrent posters queue on the same
-  // rows in the same order, so they never deadlock and never lose an update.
-  const match: SQL | undefined =
-    deltas.length === 1
-      ? and(
-          eq(sparePartStock.warehouseId, deltas[0]!.warehouseId),
-          eq(sparePartStock.partId, deltas[0]!.partId),
-        )
-      : or(
-          ...deltas.map((d) =>
-            and(eq(sparePartStock.warehouseId, d.warehouseId), eq(sparePartStock.partId, d.partId)),
-          ),
-        );
-  const locked = await tx
-    .select({
-      warehouseId: sparePartStock.warehouseId,
-      partId: sparePartStock.partId,
-      onHand: sql<number>`coalesce(${sparePartStock.onHand}, 0)`.mapWith(Number),
-      reserved: sql<number>`coalesce(${sparePartStock.reserved}, 0)`.mapWith(Number),
-    })
-    .from(sparePartStock)
-    .where(match)
-    .orderBy(sparePartStock.warehouseId, sparePartStock.partId)
-    .for("update")
-    .prepare("netops_stock_lock")
-    .execute();
-  const current = new Map(locked.map((r) => [keyOf(r.warehouseId!, r.partId!), r]));
+/** What the functions put in DETAIL, per SQLSTATE (see the migration's header). */
+interface LedgerErrorDetail {
+  warehouseId: string;
+  partId: string;
+  requested: number;
+  available: number;
+  reserved: number;
+  entity: string;
+  id: string;
+  documentId: string;
+  status: string;
+}
 
-  for (const d of deltas) {
-    const row = current.get(keyOf(d.warehouseId, d.partId));
-    const onHand = row?.onHand ?? 0;
-    const reserved = row?.reserved ?? 0;
-    if (reserved + d.reserved < 0) {
-      throw new ReleaseExceedsReservedError(d.warehouseId, d.partId, -d.reserved, reserved);
-    }
-    // Free stock (on_hand - reserved) may not go negative; only decreases of it are checked, so a
-    // receipt into a row that is (wrongly) short already still goes through.
-    const freeChange = d.onHand - d.reserved;
-    if (freeChange < 0 && onHand - reserved + freeChange < 0) {
-      throw new InsufficientStockError(d.warehouseId, d.partId, -freeChange, onHand - reserved);
-    }
-    // on_hand and reserved are integer columns: refuse before PostgreSQL's bare "integer out of range".
-    if (onHand + d.onHand > INT32_MAX || reserved + d.reserved > INT32_MAX) {
-      throw new ValidationError([
-        {
-          path: "qty",
-          message: `would take the stock of part ${d.partId} in warehouse ${d.warehouseId} above ${INT32_MAX}`,
-        },
-      ]);
-    }
+/** The typed error for an NS-class error raised by the ledger functions; undefined for any other. */
+export function ledgerError(error: unknown): NetOpsError | undefined {
+  const e = driverError(error) as { code?: unknown; message?: unknown; detail?: unknown };
+  if (typeof e !== "object" || e === null || typeof e.code !== "string" || !e.code.startsWith("NS")) {
+    return undefined;
   }
-
-  // One statement for every row; prepared (postgres.js then keeps a server-side plan per
-  // connection), as are the other statements of this hot path.
-  const v = sql.raw("v");
-  await tx
-    .update(sparePartStock)
-    .set({
-      onHand: sql`coalesce(${sparePartStock.onHand}, 0) + ${v}.d_on`,
-      reserved: sql`coalesce(${sparePartStock.reserved}, 0) + ${v}.d_res`,
-      updatedAt: sql`now()`,
-    })
-    .from(
-      sql`unnest(${uuidArray(deltas.map((d) => d.warehouseId))}, ${uuidArray(deltas.map((d) => d.partId))}, ${intArray(deltas.map((d) => d.onHand))}, ${intArray(deltas.map((d) => d.reserved))}) AS v(w, p, d_on, d_res)`,
-    )
-    .where(sql`${sparePartStock.warehouseId} = ${v}.w AND ${sparePartStock.partId} = ${v}.p`)
-    .prepare("netops_stock_apply")
-    .execute();
-
-  await tx
-    .insert(sparePartMovements)
-    .values(
-      movements.map((m) => ({
-        warehouseId: m.warehouseId,
-        partId: m.partId,
-        movementType: m.movementType,
-        qty: m.qty,
-        unitCost: m.unitCost ?? null,
-        refType: meta.refType ?? null,
-        refId: meta.refId ?? null,
-        actorUserId: meta.actorUserId ?? null,
-        correlationId: meta.correlationId ?? null,
-      })),
-    )
-    .prepare("netops_movements_insert")
-    .execute();
-
-  return deltas.map((d) => {
-    const row = current.get(keyOf(d.warehouseId, d.partId));
-    return {
-      warehouseId: d.warehouseId,
-      partId: d.partId,
-      onHand: (row?.onHand ?? 0) + d.onHand,
-      reserved: (row?.reserved ?? 0) + d.reserved,
-    };
-  });
+  const message = typeof e.message === "string" ? e.message : "";
+  const d = (typeof e.detail === "string" && e.detail ? JSON.parse(e.detail) : {}) as LedgerErrorDetail;
+  switch (e.code) {
+    case "NS001":
+      return new InsufficientStockError(d.warehouseId, d.partId, d.requested, d.available);
+    case "NS002":
+      return new ReleaseExceedsReservedError(d.warehouseId, d.partId, d.requested, d.reserved);
+    case "NS003":
+      return new NotFoundError(d.entity, d.id);
+    case "NS004":
+      return new DocumentNotDraftError(d.documentId, d.status);
+    default:
+      return new InvalidStateError(message);
+  }
 }

@@ -61,6 +61,16 @@ describe("criteria", () => {
     expect(await codes({ code: "SRCH_" })).toEqual([]);
   });
 
+  it("a prefix is exact at both ends of its range (the next code up, literal wildcards)", async () => {
+    for (const assetCode of ["RNG-AB", "RNG-AB_1", "RNG-AC", "RNG-ABZ"]) await newAsset(t.db, { assetCode });
+    const found = async (code: string) => (await searchAssets(t.db, { code })).items.map((a) => a.assetCode);
+    // (in asset_code order under the database's collation, which need not be byte order)
+    expect((await found("rng-ab")).sort()).toEqual(["RNG-AB", "RNG-ABZ", "RNG-AB_1"]);
+    expect(await found("RNG-AB_")).toEqual(["RNG-AB_1"]);
+    expect(await found("rng-ac")).toEqual(["RNG-AC"]);
+    expect(await found("rng-ad")).toEqual([]);
+  });
+
   it("serial, exact", async () => {
     expect(await codes({ serial: "sn-bbb-2" })).toEqual(["SRCH-EDGE-01"]);
     expect(await codes({ serial: "SN-BBB" })).toEqual([]);
