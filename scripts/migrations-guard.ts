@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { MIGRATIONS_FOLDER } from "../src/config.js";
+import { DOWN_SUFFIX } from "../src/migrate/downs.js";
 import {
   ACK_SYNTAX,
   GUARD_RULES,
@@ -30,11 +31,8 @@ import {
   resolveBase,
 } from "../src/migrate/guard-base.js";
 
-/**
- * The files of one journal entry the guard reads, in order. Down migrations (issue 13) are one more
- * entry here: `${tag}.down.sql`.
- */
-const migrationFiles = (tag: string): string[] => [`${tag}.sql`];
+/** The files of one journal entry the guard reads, in order: the migration, then its down. */
+const migrationFiles = (tag: string): string[] => [`${tag}.sql`, `${tag}${DOWN_SUFFIX}`];
 
 const tagsOf = (journal: string | null): string[] =>
   journal === null ? [] : (JSON.parse(journal) as { entries: { tag: string }[] }).entries.map((e) => e.tag);

@@ -13,13 +13,17 @@ type Command = (db: DbHandle, args: string[]) => Promise<number>;
 type Commands = Record<string, { help: string; run: Command } | MigrationCommand>;
 
 /**
- * The migration commands (migrate, status, baseline, drift, reset) are loaded with this file; they
+ * The migration commands (migrate, status, baseline, drift, rollback, reset) are loaded with this file; they
  * send SQL only, so their connection skips the relational API and never loads the schema modules.
  * The others (seed/commands.ts: seed, setup; reference and demo data, validation schemas, domain
  * operations) are loaded only when one of them runs, so `db:migrate` loads none of that (issue 15).
  * `standalone` commands get no connection (reset drops the database it would open).
  */
-const loadSeedCommands = async (): Promise<Commands> => (await import("../seed/commands.js")).seedCommands;
+const loadSeedCommands = async (): Promise<Commands> => ({
+  ...(await import("../seed/commands.js")).seedCommands,
+  // roles, rotate-key, retention (src/security/commands.ts), loaded the same way.
+  ...(await import("./security/commands.js")).securityCommands,
+});
 
 async function allCommands(): Promise<Commands> {
   return { ...migrationCommands, ...(await loadSeedCommands()) };

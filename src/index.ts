@@ -6,7 +6,15 @@
 export * from "./db.js";
 export * from "./errors.js";
 export { baseline } from "./migrate/baseline.js";
+export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
+export {
+  RollbackError,
+  type RollbackOptions,
+  RollbackRefusedError,
+  type RollbackReport,
+  rollback,
+} from "./migrate/rollback.js";
 export { type MigrateOptions, MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
 export {
   type Blocker,
@@ -15,3 +23,29 @@ export {
   withMigrationSession,
 } from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";
+export { APPEND_ONLY_TABLES, type AppendOnlyTable } from "./security/append-only.js";
+export {
+  hashPassword,
+  needsRehash,
+  PasswordHashFormatError,
+  type ScryptParams,
+  verifyPassword,
+} from "./security/passwords.js";
+export { applyRetention, RetentionError } from "./security/retention.js";
+export {
+  APP_ROLE,
+  ensureRoles,
+  GROUP_ROLES,
+  OWNER_ROLE,
+  READONLY_ROLE,
+  RoleSetupError,
+} from "./security/roles.js";
+export {
+  EncryptionKeyError,
+  getProviderApiKey,
+  keyringFromEnv,
+  parseKeyring,
+  rotateProviderApiKeys,
+  SecretDecryptionError,
+  setProviderApiKey,
+} from "./security/secrets.js";

@@ -50,6 +50,14 @@ import {
   snapshotPath,
   tagName,
 } from "../../src/migrate/chain.js";
+import {
+  DOWN_RECORD_PATH,
+  DOWN_SUFFIX,
+  type DownRecord,
+  type DownRecordEntry,
+  readDownRecord,
+  writeDownRecord,
+} from "../../src/migrate/downs.js";
 import { BREAKPOINT, sha256 } from "../../src/migrate/journal.js";
 import {
   drizzleKitGenerate,
@@ -109,6 +117,8 @@ interface Side {
   label: string;
   rev: string | null;
   migrations: MigrationVersion[];
+  /** meta/_downs.json on that side (empty when absent or unreadable, e.g. conflict markers). */
+  downRecord: DownRecord;
   /** Every path of the migrations folder on that side, relative to it. */
   files: string[];
   read(path: string): Buffer;
@@ -212,7 +222,35 @@ function readSide(label: string, rev: string | null, files: string[], read: (pat
       rev,
     });
   }
-  return { label, rev, migrations, files, read };
+  let downRecord: DownRecord = {};
+  if (has.has(DOWN_RECORD_PATH)) {
+    try {
+      downRecord = parseJson<DownRecord>(read(DOWN_RECORD_PATH), DOWN_RECORD_PATH);
+    } catch {
+      // Conflict markers while a merge is in progress: the commits' records are read instead.
+    }
+  }
+  return { label, rev, migrations, files, read, downRecord };
+}
+
+/**
+ * The review record of the downs carried to their new tags: an entry moves when its down hash is
+ * the carried file's (from any side that recorded it). The up hash moves with it when the SQL came
+ * out byte-identical; otherwise the old one stays, so the down shows as stale until reviewed.
+ */
+function carryDownRecord(folder: string, sides: Side[], carried: RenumberedMigration[]): void {
+  const byDownHash = new Map<string, DownRecordEntry>();
+  for (const side of sides)
+    for (const entry of Object.values(side.downRecord)) byDownHash.set(entry.down, entry);
+  const record = readDownRecord(folder);
+  for (const r of carried) {
+    const down = r.from.companions.get(DOWN_SUFFIX);
+    if (r.to === null || down === undefined) continue;
+    const entry = byDownHash.get(sha256(down.toString("utf8")));
+    if (!entry) continue;
+    record[r.to] = { up: r.identical ? r.from.hash : entry.up, down: entry.down };
+  }
+  writeDownRecord(folder, record);
 }
 
 function commitSide(git: Git, label: string, rev: string, repoDir: string): Side {
@@ -543,6 +581,8 @@ export async function rebaseMigrations(options: RebaseOptions): Promise<RebaseRe
       result.renumbered.push({ from: m, to: tag, how, identical });
     }
 
+    if (result.renumbered.some((r) => r.from.companions.has(DOWN_SUFFIX)))
+      carryDownRecord(folder, [...sides, baseSide], result.renumbered);
     const chain = checkChain(folder);
     if (chain.problems.length > 0) throw new Error(formatChainProblems(chain, folderRel));
     const after = await pendingSchemaChanges(cwd, folderRel);

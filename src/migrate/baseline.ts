@@ -6,8 +6,8 @@
  * running them. Any difference is reported and nothing is written, not even the history table.
  */
 import { sql } from "drizzle-orm";
-import { MIGRATIONS_FOLDER } from "../config.js";
-import type { Database } from "../db.js";
+import { MIGRATIONS_FOLDER, MIGRATIONS_SCHEMA } from "../config.js";
+import { type Database, type DbOrTx, rows } from "../db.js";
 import {
   compareSchemas,
   type DriftItem,
@@ -15,7 +15,7 @@ import {
   readSchema,
   referenceSchema,
 } from "./drift.js";
-import { ensureHistoryTable, readHistory, recordApplied } from "./history.js";
+import { ensureHistoryTable, historyExists, readHistory, recordApplied } from "./history.js";
 import { readJournal } from "./journal.js";
 import { filesUpTo, MIGRATION_LOCK_KEY } from "./runner.js";
 
@@ -84,6 +84,37 @@ export async function baseline(
       await recordApplied(tx, file.hash, file.when);
       log(`recorded ${file.tag} as applied (not run)`);
     }
+    await recordBaselineMark(tx, files.at(-1)!.hash);
     return { status: "baselined", recorded: files.map((f) => f.tag) } as const;
   });
+}
+
+/**
+ * Where an adopted database's history starts: db:rollback never goes below it (the database never
+ * had the schema before it). A table of its own beside drizzle's, so drizzle.__drizzle_migrations
+ * keeps exactly drizzle's format; a database baselined before this mark existed has none, and then
+ * only 0000 (never rolled back) is the floor.
+ */
+const BASELINE_MARK = sql`${sql.identifier(MIGRATIONS_SCHEMA)}.${sql.identifier("__netops_baseline")}`;
+
+async function recordBaselineMark(tx: DbOrTx, hash: string): Promise<void> {
+  await tx.execute(
+    sql`CREATE TABLE IF NOT EXISTS ${BASELINE_MARK} (hash text NOT NULL, baselined_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  await tx.execute(sql`INSERT INTO ${BASELINE_MARK} (hash) VALUES (${hash})`);
+}
+
+/** The hash of the last migration baseline recorded, or null (not adopted, or adopted before the mark). */
+export async function readBaselineMark(db: DbOrTx): Promise<string | null> {
+  if (!(await historyExists(db))) return null;
+  const [exists] = await rows<{ ok: boolean }>(
+    db,
+    sql`SELECT to_regclass(${`${MIGRATIONS_SCHEMA}.__netops_baseline`}) IS NOT NULL AS ok`,
+  );
+  if (!exists?.ok) return null;
+  const [mark] = await rows<{ hash: string }>(
+    db,
+    sql`SELECT hash FROM ${BASELINE_MARK} ORDER BY baselined_at DESC LIMIT 1`,
+  );
+  return mark?.hash ?? null;
 }

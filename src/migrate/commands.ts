@@ -9,6 +9,7 @@ import { baseline } from "./baseline.js";
 import { driftReport, formatDrift, type ReferenceTarget } from "./drift.js";
 import { EXIT } from "./exit-codes.js";
 import { assertResettable, ResetRefusedError, resetDatabase } from "./reset.js";
+import { rollbackCommand } from "./rollback-command.js";
 import { DEFAULT_RETRIES, ModifiedMigrationError, migrate } from "./runner.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, LockTimeoutError } from "./session.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
@@ -182,6 +183,7 @@ export const migrationCommands: Record<string, MigrationCommand> = {
       return drift.length === 0 ? EXIT.ok : EXIT.drift;
     },
   },
+  rollback: rollbackCommand,
   reset: {
     help: "development: drop and recreate the database, migrate, seed; non-local hosts need --force",
     standalone: async (args) => {

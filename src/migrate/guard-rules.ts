@@ -219,13 +219,13 @@ const SERIAL_TYPES = new Set(["smallserial", "serial", "bigserial", "serial2", "
 
 /** `{ Kind: body }` -> body when the node is of that kind. */
 type KeysOf<T> = T extends unknown ? keyof T : never;
-type NodeKind = KeysOf<Node>;
-type Body<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
-function as<K extends NodeKind>(node: Node | undefined, kind: K): Body<K> | undefined {
+export type NodeKind = KeysOf<Node>;
+export type Body<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
+export function as<K extends NodeKind>(node: Node | undefined, kind: K): Body<K> | undefined {
   return node !== undefined && kind in node ? (node as unknown as Record<K, Body<K>>)[kind] : undefined;
 }
-const sval = (node: Node | undefined) => as(node, "String")?.sval;
-const lastName = (names: Node[] | undefined) => sval(names?.[names.length - 1]);
+export const sval = (node: Node | undefined) => as(node, "String")?.sval;
+export const lastName = (names: Node[] | undefined) => sval(names?.[names.length - 1]);
 const relName = (rel: RangeVar | undefined) => rel?.relname ?? "?";
 const display = (rel: RangeVar | undefined) =>
   rel?.schemaname ? `${rel.schemaname}.${relName(rel)}` : relName(rel);

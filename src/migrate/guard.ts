@@ -18,6 +18,7 @@
  * is itself an error (`ack-invalid`); one that suppresses nothing is reported (`ack-unused`).
  */
 import { basename } from "node:path";
+import { DOWN_SUFFIX } from "./downs.js";
 import { loadParser, parseSql, type SqlComment, SqlSyntaxError } from "./guard-parse.js";
 import { checkStatements, emptyFacts, GUARD_RULES, type GuardRule, isGuardRule } from "./guard-rules.js";
 // The no-transaction marker is decided in one place, shared with the runner.
@@ -130,6 +131,10 @@ export async function guardMigrations(files: GuardInput[]): Promise<GuardFileRes
   const facts = emptyFacts();
   const results: GuardFileResult[] = [];
   for (const f of files) {
+    if (f.name.endsWith(DOWN_SUFFIX)) {
+      results.push(checkDown(f));
+      continue;
+    }
     const whole = (rule: GuardRule, message: string): GuardFinding => ({
       rule,
       file: f.name,
@@ -163,6 +168,40 @@ export async function guardMigrations(files: GuardInput[]): Promise<GuardFileRes
   }
   return results;
 }
+
+/**
+ * A down migration (`<tag>.down.sql`, issue 13), new or changed: PostgreSQL's parser must accept it
+ * (blocking, like any migration), and so are CONCURRENTLY in a transactional down and a statement of
+ * a no-transaction down that cannot run twice; its destructive and locking statements are expected (a down drops
+ * what its up created) and are printed as acknowledged notes, not failures: db:rollback counts the
+ * data at stake on the live database and refuses without --allow-data-loss. A down never feeds the
+ * facts later migrations are judged by, and is not bound by `edited` (it has run nowhere; a change
+ * is recorded in drizzle/meta/_downs.json, which migrations:check verifies).
+ */
+function checkDown(f: GuardInput): GuardFileResult {
+  if (f.sql === undefined || f.sql === f.baseSql) return { name: f.name, status: "on-base", findings: [] };
+  const findings = checkNewMigration(f.name, f.sql, emptyFacts()).map((finding) =>
+    DOWN_BLOCKING.has(finding.rule) || finding.acknowledged !== null
+      ? finding
+      : {
+          ...finding,
+          acknowledged: DATA_LOSS_RULES.has(finding.rule)
+            ? "down migration: db:rollback counts the rows at stake and refuses without --allow-data-loss"
+            : "down migration: runs only through db:rollback, under its lock and timeouts",
+        },
+  );
+  return { name: f.name, status: f.baseSql === undefined ? "new" : "on-base", findings };
+}
+
+/** What fails a down as it fails an up: it would not run, or not run again after stopping part-way. */
+const DOWN_BLOCKING = new Set<GuardRule>([
+  "syntax",
+  "ack-invalid",
+  "ack-unused",
+  "concurrently-in-transaction",
+  "no-transaction-rerun",
+]);
+const DATA_LOSS_RULES = new Set<GuardRule>(["drop-table", "drop-column", "alter-type"]);
 
 function checkNewMigration(file: string, sql: string, facts: ReturnType<typeof emptyFacts>): GuardFinding[] {
   let parsed: ReturnType<typeof parseSql>;

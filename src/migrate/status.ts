@@ -14,6 +14,7 @@
  */
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { DbOrTx } from "../db.js";
+import { type DownState, readDown, readDownRecord } from "./downs.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { type AppliedMigration, historyExists, readHistory } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
@@ -35,6 +36,8 @@ export interface MigrationStatus {
   historyId?: number;
   /** The hash the database recorded, when it differs (modified). */
   recordedHash?: string;
+  /** Whether db:rollback can undo it (src/migrate/downs.ts); set by migrationStatus(). */
+  down?: { state: DownState; reason?: string };
   /** First line `-- migrate:no-transaction`: applied alone, outside a transaction. */
   noTransaction: boolean;
   /** Pending no-transaction migration: INVALID indexes an earlier run of it left (schema.name). */
@@ -96,6 +99,11 @@ export async function migrationStatus(
     const left = await invalidIndexes(db, indexesCreatedConcurrently(file.statements));
     if (left.length > 0) m.leftovers = left;
   }
+  const record = readDownRecord(options.migrationsFolder ?? MIGRATIONS_FOLDER);
+  for (const m of report.migrations) {
+    const down = readDown(options.migrationsFolder ?? MIGRATIONS_FOLDER, m, record);
+    m.down = { state: down.state, ...(down.reason ? { reason: down.reason } : {}) };
+  }
   return report;
 }
 
@@ -109,11 +117,21 @@ export function statusExitCode(report: Omit<StatusReport, "historyExists">): Exi
 
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : "unknown");
 
+/** `  rollback: yes` / `  rollback: no (...)` for an applied migration (db:rollback's view). */
+function reversibility(m: MigrationStatus, all: MigrationStatus[]): string {
+  if (!m.down) return "";
+  if (m.idx === all[0]?.idx) return "  rollback: no (the first migration is never rolled back)";
+  if (m.down.state === "reversible") return "  rollback: yes";
+  if (m.down.state === "irreversible") return `  rollback: no (irreversible: ${m.down.reason})`;
+  return `  rollback: no (down ${m.down.state})`;
+}
+
 /** Human-readable status, one line per migration. */
 export function formatStatus(report: StatusReport): string {
   const lines: string[] = [];
   for (const m of report.migrations) {
-    if (m.state === "applied") lines.push(`  applied   ${m.tag}  (journal when ${iso(m.when)})`);
+    if (m.state === "applied")
+      lines.push(`  applied   ${m.tag}  (journal when ${iso(m.when)})${reversibility(m, report.migrations)}`);
     else if (m.state === "pending") {
       const left = m.leftovers?.length
         ? `; stopped part-way before: INVALID index ${m.leftovers.join(", ")}, dropped and rebuilt by db:migrate`
@@ -170,6 +188,7 @@ export function statusJson(report: StatusReport) {
       noTransaction: m.noTransaction,
       ...(m.recordedHash ? { recordedHash: m.recordedHash } : {}),
       ...(m.leftovers ? { leftovers: m.leftovers } : {}),
+      ...(m.down ? { down: m.down.state, reversible: m.down.state === "reversible" && m.idx > 0 } : {}),
     })),
     unknown: report.unknown.map((u) => ({
       id: u.id,

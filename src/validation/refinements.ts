@@ -6,6 +6,8 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import type { Json } from "../schema/_helpers.js";
+import { isEncryptedSecret } from "../security/envelope.js";
+import { isPasswordHash } from "../security/passwords.js";
 
 /** Bound for `text` code columns, which have no length in the database. */
 export const TEXT_CODE_MAX = 100;
@@ -83,6 +85,19 @@ export const mac = () =>
     .trim()
     .refine(isMac, "must be a MAC address (aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff or aabbccddeeff)")
     .transform(normaliseMac);
+
+/** users.password_hash: a scrypt PHC string from hashPassword (src/security/passwords.ts), never a password. */
+export const passwordHash = () =>
+  z.string().refine(isPasswordHash, "must be a $scrypt$ln=..,r=..,p=..$salt$hash string from hashPassword()");
+
+/** A secret column (ai_providers.api_key): the v1 envelope from src/security/secrets.ts, never plaintext. */
+export const encryptedSecret = () =>
+  z
+    .string()
+    .refine(
+      isEncryptedSecret,
+      "must be encrypted (v1:<keyId>:<iv>:<tag>:<ciphertext>): use setProviderApiKey()",
+    );
 
 /** IEEE 802.1Q usable VLAN ids. */
 export const vlanId = () =>

@@ -125,6 +125,10 @@ $$;
 CREATE TRIGGER assets_rfid_upper BEFORE INSERT OR UPDATE OF asset_tag_rfid ON assets
   FOR EACH ROW EXECUTE FUNCTION assets_rfid_upper();
 `;
+const CUSTOM_TRIGGER_DOWN = `DROP TRIGGER assets_rfid_upper ON assets;
+--> statement-breakpoint
+DROP FUNCTION assets_rfid_upper();
+`;
 const CUSTOM_BACKFILL = `UPDATE "assets" SET "rack_position" = 0 WHERE "rack_position" IS NULL;\n`;
 
 /** Plain `drizzle-kit generate` (branch c: the wrapper is covered by a and b), the tag it wrote. */
@@ -167,6 +171,9 @@ beforeAll(async () => {
   const trigger = await generate(["--custom", "--name", "rfid_upper_trigger"]);
   expect(trigger).toBe(`${numberOf(N + 1)}_rfid_upper_trigger`);
   writeFileSync(join(folder(), `${trigger}.sql`), CUSTOM_TRIGGER);
+  // Its down, by hand (db:generate wrote a template), recorded by db:generate (issue 13).
+  writeFileSync(join(folder(), `${trigger}.down.sql`), CUSTOM_TRIGGER_DOWN);
+  expect((await npm("db:generate")).code).toBe(0);
   git("add", "-A");
   git("commit", "-qm", "b: asset_tag_rfid + trigger");
 }, 180_000);
@@ -180,6 +187,7 @@ afterAll(async () => {
 async function naiveResolution(): Promise<void> {
   expect(git("diff", "--name-only", "--diff-filter=U").split("\n").sort()).toEqual([
     `drizzle/meta/${numberOf(N)}_snapshot.json`,
+    "drizzle/meta/_downs.json",
     "drizzle/meta/_journal.json",
   ]);
   const conflicted = await npm("migrations:check");
@@ -258,7 +266,10 @@ describe("the gates", () => {
           ["-qec", "npm run --silent db:generate -- --name notes_to_remarks", "/dev/null"],
           {
             cwd: repo,
-            env: { ...process.env, CI: "", DATABASE_URL: "" },
+            // No DATABASE_URL at all: an empty one is refused since the runner's empty-URL check.
+            env: Object.fromEntries(
+              Object.entries({ ...process.env, CI: "" }).filter(([k]) => k !== "DATABASE_URL"),
+            ),
             stdio: ["pipe", "pipe", "pipe"],
           },
         );
@@ -400,7 +411,7 @@ describe("db:rebase", () => {
     })
       .trim()
       .split("\n")) {
-      if (path.endsWith("_journal.json")) continue;
+      if (path.endsWith("_journal.json") || path.endsWith("_downs.json")) continue;
       expect(readFileSync(join(repo, path)).equals(fileAt("a", path)), path).toBe(true);
     }
     expect(
@@ -409,6 +420,13 @@ describe("db:rebase", () => {
       ),
     ).toBe(true);
     expect(readFileSync(join(folder(), `${trigger}.sql`), "utf8")).toBe(CUSTOM_TRIGGER);
+    // The downs moved with their migrations, and so did their review record (issue 13).
+    expect(readFileSync(join(folder(), `${trigger}.down.sql`), "utf8")).toBe(CUSTOM_TRIGGER_DOWN);
+    const downRecord = JSON.parse(readFileSync(join(folder(), "meta/_downs.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(downRecord).slice(-3)).toEqual([`${numberOf(N)}_add_rack_unit`, rfid, trigger]);
 
     // drizzle-kit itself has nothing to write, and the resolved merge passes the CI gate.
     const upstream = await drizzleKit();

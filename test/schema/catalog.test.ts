@@ -150,12 +150,23 @@ describe.each(allTables.map((table) => [getTableConfig(table).name, table] as co
         return {
           name: index.config.name,
           unique: index.config.unique,
-          columns: columns.map((c) => (c as PgColumn).name),
+          columns: columns.map((c) => (is(c, SQL) ? indexExpression(c) : (c as PgColumn).name)),
           descending,
           // PostgreSQL's default: NULLS FIRST for DESC, NULLS LAST for ASC.
           nullsFirst: orders.map((o, i) => (o?.nulls ? o.nulls === "first" : descending[i] === true)),
         };
       });
+      // An expression index as PostgreSQL prints it: unqualified column names and an implicit
+      // ::text on varchar arguments; the operator class (text_pattern_ops) is not part of it.
+      function indexExpression(expression: SQL): string {
+        return dialect
+          .sqlToQuery(expression)
+          .sql.replace(/\s+text_pattern_ops$/, "")
+          .replace(/"[a-z_]+"\.("[a-z_]+")/g, "$1")
+          .replaceAll('"', "");
+      }
+      const normalized = (text: string | undefined) => text?.replaceAll("::text", "");
+      for (const index of actual) index.columns = index.columns.map((c) => normalized(c) ?? c);
       const byName = (a: { name?: string }, b: { name?: string }) =>
         (a.name ?? "").localeCompare(b.name ?? "");
       expect(actual.sort(byName)).toEqual(expected.sort(byName));

@@ -42,7 +42,12 @@ export const bases = {
   users: {
     table: s.users,
     schema: v.insertUserSchema,
-    row: { email: "ops@example.com", name: "Ops", passwordHash: "$argon2id$v=19$m=65536,t=3,p=4$abc" },
+    row: {
+      email: "ops@example.com",
+      name: "Ops",
+      // The shape hashPassword writes (src/security/passwords.ts): 16-byte salt, 32-byte key, base64.
+      passwordHash: `$scrypt$ln=17,r=8,p=1$${"A".repeat(22)}$${"B".repeat(43)}`,
+    },
   },
   sessions: {
     table: s.sessions,
@@ -215,6 +220,7 @@ export const corpus: BadInput[] = [
   bad("core", "users", "email without @", "email", "not-an-email", null),
   bad("core", "users", "email with SQL", "email", "a@b.c' OR '1'='1", null),
   bad("core", "users", "missing password hash", "passwordHash", undefined, notNull("password_hash")),
+  bad("core", "users", "plaintext password as hash", "passwordHash", "hunter2", null),
   bad("core", "users", "unknown user role", "role", "root", check("users_role_check", ["role"])),
   bad("core", "users", "overlong name", "name", long(256), tooLong),
   bad("core", "users", "extra key", "isAdmin", true, null),

@@ -1,0 +1,1 @@
+-- irreversible: 0000_initial_schema builds the schema from nothing; it is never rolled back (a development database: npm run db:reset)
