@@ -15,7 +15,7 @@ import { getTableConfig, IndexedColumn, PgTable } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { driverError } from "./db.js";
 import * as schema from "./schema/index.js";
-import { inputShapeIssues } from "./validation/refinements.js";
+import { inputShapeIssues } from "./validation/input-shape.js";
 
 /** Base of every error this package throws on purpose; `code` is stable, for programs to branch on. */
 export class NetOpsError extends Error {
