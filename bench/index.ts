@@ -9,7 +9,8 @@
  * --reuse keeps the database (netops_bench_scale_<factor>_s<seed>) and reuses it while its stamp
  * matches; otherwise it is dropped at the end. --database <name> benches an existing database as it
  * is (e.g. a clone of a loaded one, migrated by you): nothing loaded, migrated or dropped. Groups: plans (EXPLAIN of the package's reads: which
- * big-table scans no index serves), reads, impact, posting, writes, migrate.
+ * big-table scans no index serves), reads, impact, posting, writes, migrate, pooler (through PgBouncer
+ * in transaction mode vs direct; skipped when pgbouncer is not installed).
  * Exit codes: 0 done, 1 failure, 2 usage / no server URL.
  */
 import { parseArgs } from "node:util";
@@ -22,13 +23,14 @@ import { describeMachine } from "./machine.js";
 import type { Measure } from "./measure.js";
 import { benchMigrate } from "./migrate.js";
 import { benchPlans, type PlanFinding } from "./plans.js";
+import { benchPooler } from "./pooler.js";
 import { benchPosting } from "./posting.js";
 import { benchReads } from "./reads.js";
 import { type BenchReport, formatTable } from "./report.js";
 import { scaleDatabase } from "./scale-db.js";
 import { benchWrites } from "./writes.js";
 
-const GROUPS = ["plans", "reads", "impact", "posting", "writes", "migrate"] as const;
+const GROUPS = ["plans", "reads", "impact", "posting", "writes", "migrate", "pooler"] as const;
 type Group = (typeof GROUPS)[number];
 
 class UsageError extends Error {}
@@ -134,9 +136,13 @@ async function main(argv: string[]): Promise<number> {
       }
     });
     await step("writes", () =>
-      benchWrites(db.url, { perWorker: o.factor >= 0.5 ? 300 : 100, importRows: 20_000 }),
+      benchWrites(db.url, {
+        perWorker: o.factor >= 0.5 ? 300 : 100,
+        importRows: o.factor >= 0.5 ? 200_000 : 20_000,
+      }),
     );
     await step("migrate", () => benchMigrate(url));
+    await step("pooler", () => benchPooler(db.url, o.samples, log));
     const counts = postgres(db.url, { max: 1, onnotice: () => {} });
     let rows: Record<string, number> = {};
     try {

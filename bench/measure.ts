@@ -5,7 +5,7 @@
  */
 export interface Measure {
   name: string;
-  unit: "ms" | "docs/s" | "rows/s" | "s" | "ms/doc";
+  unit: "ms" | "docs/s" | "rows/s" | "ops/s" | "s" | "ms/doc";
   better: "lower" | "higher";
   /** null when the package has no way to do the job yet (import.assets). */
   ours: number | null;

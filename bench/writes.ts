@@ -1,13 +1,17 @@
 /**
  * Writes of assets: createAsset in a loop (one connection, then 8 workers) against the bare
- * equivalent (one statement inserting the asset and its `created` event), and bulk import, for
- * which the package has no path yet: its baseline (COPY of the same rows) is measured alone so the
- * import issue has a figure to beat. Rows created here are coded BENCH-* and deleted afterwards.
+ * equivalent (one statement inserting the asset and its `created` event), and bulk import
+ * (importAssets against psql \copy of the same CSV). Rows created here are coded BENCH-* and
+ * deleted afterwards.
  */
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { createDb } from "../src/db.js";
+import { importAssets } from "../src/import/index.js";
 import { createAsset } from "../src/queries/index.js";
 import { type Measure, now, throughput } from "./measure.js";
 
@@ -82,7 +86,7 @@ export async function benchWrites(
         await Promise.all([handle.close(), raw.end()]);
       }
     }
-    measures.push(await importBaseline(admin, t, o.importRows));
+    measures.push(await importBench(url, t, o.importRows));
     await admin`DELETE FROM assets WHERE asset_code LIKE 'BENCH-%'`;
   } finally {
     await admin.end();
@@ -90,37 +94,78 @@ export async function benchWrites(
   return measures;
 }
 
-/** COPY of asset rows (the `\copy` of an operator) inside a transaction rolled back afterwards. */
-async function importBaseline(sql: postgres.Sql, t: Template, rows: number): Promise<Measure> {
+/**
+ * `importAssets` (CSV streamed through the validators into COPY staging, set-wise checks, INSERT ...
+ * SELECT with the created events) against `psql -1` running `\copy` of the same rows into the bare
+ * tables, events included (assets with their ids, then one `created` event per asset), with no
+ * validation: each side twice on its own files of fresh codes, alternating, the mean of each side.
+ * The imported rows are deleted by the caller (BENCH-*; events go with them by ON DELETE CASCADE).
+ */
+async function importBench(url: string, t: Template, rows: number): Promise<Measure> {
+  const dir = mkdtempSync(join(tmpdir(), "netops-bench-import-"));
   const tag = Date.now().toString(36);
-  let rate = 0;
-  await sql
-    .begin(async (tx) => {
-      const start = now();
-      const writable =
-        await tx`COPY assets (asset_code, model_id, location_id, status) FROM STDIN`.writable();
-      async function* lines() {
-        for (let i = 0; i < rows; i += 1000) {
-          let chunk = "";
-          for (let k = i; k < Math.min(rows, i + 1000); k++)
-            chunk += `BENCH-${tag}-imp-${k}\t${t.modelId}\t${t.locationId}\tin_stock\n`;
-          yield chunk;
-        }
+  const files = (side: string, run: number) => {
+    const assetsCsv = join(dir, `${side}${run}.csv`);
+    const eventsCsv = join(dir, `${side}${run}.events.csv`);
+    let body = side === "ours" ? "asset_code,model_id,location_id,status\n" : "";
+    let events = "";
+    for (let k = 0; k < rows; k++) {
+      const code = `BENCH-${tag}-${side}${run}-${k}`;
+      if (side === "ours") body += `${code},${t.modelId},${t.locationId},in_stock\n`;
+      else {
+        const id = randomUUID();
+        body += `${id},${code},${t.modelId},${t.locationId},in_stock\n`;
+        events += `${id},created,"{""assetCode"": ""${code}"", ""status"": ""in_stock""}"\n`;
       }
-      await pipeline(Readable.from(lines()), writable);
-      rate = rows / ((now() - start) / 1000);
-      throw new RollbackSignal();
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof RollbackSignal)) throw error;
-    });
+    }
+    writeFileSync(assetsCsv, body);
+    if (side === "bare") writeFileSync(eventsCsv, events);
+    return { assetsCsv, eventsCsv };
+  };
+  const handle = await createDb({ url, max: 1 });
+  const rates = { ours: [] as number[], bare: [] as number[] };
+  try {
+    for (const [run, side] of (["bare", "ours", "ours", "bare"] as const).entries()) {
+      const { assetsCsv, eventsCsv } = files(side, run);
+      const start = now();
+      if (side === "ours") {
+        const result = await importAssets(handle.db, createReadStream(assetsCsv));
+        if (result.inserted !== rows)
+          throw new Error(`import.assets: ${result.inserted} of ${rows} rows inserted`);
+      } else {
+        await psql(url, [
+          `\\copy assets (id, asset_code, model_id, location_id, status) FROM '${assetsCsv}' WITH (FORMAT csv)`,
+          `\\copy asset_events (asset_id, event_type, payload) FROM '${eventsCsv}' WITH (FORMAT csv)`,
+        ]);
+      }
+      rates[side].push(rows / ((now() - start) / 1000));
+    }
+  } finally {
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return throughput(
     "import.assets",
     "rows/s",
-    null,
-    rate,
-    `placeholder until the bulk-import issue: the package has no import path; baseline = COPY of ${rows} asset rows (no events)`,
+    mean(rates.ours),
+    mean(rates.bare),
+    `${rows} asset rows from CSV: importAssets (validated, set-wise checks, created events) vs psql -1 \\copy of the same rows into the bare tables (assets, then their created events); 2 runs each, alternating`,
   );
 }
 
-class RollbackSignal extends Error {}
+/** psql -1: the commands in one transaction, as an operator would load both files. */
+function psql(url: string, commands: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [url, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", ...commands.flatMap((c) => ["-c", c])];
+    const child = spawn(process.env.PSQL ?? "psql", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`psql exited ${code}: ${stderr.trim()}`)),
+    );
+  });
+}

@@ -6,7 +6,12 @@
 import { mkdirSync } from "node:fs";
 import type { PGlite } from "@electric-sql/pglite";
 import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import {
+  type PgDatabase,
+  type PgQueryResultHKT,
+  type PgTransaction,
+  withReplicas,
+} from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
@@ -39,6 +44,20 @@ export interface CreateDbOptions {
   max?: number;
   /** Skip the connectivity probe (default: probe, so a bad URL fails here with one clear line). */
   probe?: boolean;
+  /**
+   * "transaction": `url` is a transaction-mode pooler (PgBouncer `pool_mode = transaction`). Each
+   * transaction may run on another server connection, so postgres.js must not keep named prepared
+   * statements (postgres.js README: "prepare: false" for transaction pooling; PgBouncer < 1.21
+   * cannot track them). The domain operations keep no other state across transactions (advisory
+   * locks and settings are transaction-scoped); migrations need a direct URL. See README "Deployment".
+   */
+  pooler?: "transaction" | undefined;
+  /**
+   * Read replicas (postgres URLs, server only). Selects and relational queries outside a transaction
+   * go to a replica (drizzle's withReplicas, random pick); writes, `execute` and every transaction go
+   * to the primary. A replica lags its primary: read your own writes inside a transaction.
+   */
+  replicas?: string[] | undefined;
   /**
    * false: no relational query API (`db.query.*` is absent), so the 45 tables' schema modules are
    * never loaded; for code that only sends SQL, such as the migration commands (start-up time of
@@ -165,39 +184,74 @@ const asText = (value: string) => value;
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = options.dataDir ? undefined : (options.url ?? envDatabaseUrl());
   const probe = options.probe ?? true;
+  if (!url && (options.replicas?.length || options.pooler)) {
+    throw new DatabaseConnectionError("replicas and pooler need a server URL (not the embedded database)");
+  }
   let handle: DbHandle;
   // Loaded on demand: the schema only for the relational API, PGlite only for the embedded database.
   const config = options.relational === false ? {} : { schema: await import("./schema/index.js") };
   if (url) {
     parsePostgresUrl(url);
     const target = redactUrl(url);
-    // Sent as start-up parameters, so every connection of the pool (re)opens with them and a
-    // statement's own SET LOCAL can still override them.
-    const client = postgres(url, {
-      max: options.max ?? 10,
-      onnotice: () => {},
-      connect_timeout: 10,
-      connection: {
-        statement_timeout: timeoutMs(
-          options.statementTimeout,
-          DEFAULT_TIMEOUTS.statementTimeout,
-          "statementTimeout",
-        ),
-        lock_timeout: timeoutMs(options.lockTimeout, DEFAULT_TIMEOUTS.lockTimeout, "lockTimeout"),
-        idle_in_transaction_session_timeout: timeoutMs(
-          options.idleInTransactionTimeout,
-          DEFAULT_TIMEOUTS.idleInTransactionTimeout,
-          "idleInTransactionTimeout",
-        ),
-      },
-    });
-    for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
-    handle = {
-      db: drizzlePostgres(client, config) as unknown as Database,
-      driver: "postgres",
-      target,
-      close: () => client.end({ timeout: 5 }),
+    const connect = (at: string) => {
+      const client = postgres(at, {
+        max: options.max ?? 10,
+        onnotice: () => {},
+        connect_timeout: 10,
+        // Behind PgBouncer also send no start-up parameter it does not track (only application_name,
+        // client_encoding, DateStyle, TimeZone, standard_conforming_strings): it refuses the
+        // connection ("unsupported startup parameter: statement_timeout", PgBouncer 1.18), so
+        // timeouts behind a pooler are set on the role (README "Deployment").
+        ...(options.pooler === "transaction"
+          ? { prepare: false }
+          : {
+              // createDb's timeouts as start-up parameters, so every connection of the pool
+              // (re)opens with them and a statement's own SET LOCAL can still override them.
+              connection: {
+                statement_timeout: timeoutMs(
+                  options.statementTimeout,
+                  DEFAULT_TIMEOUTS.statementTimeout,
+                  "statementTimeout",
+                ),
+                lock_timeout: timeoutMs(options.lockTimeout, DEFAULT_TIMEOUTS.lockTimeout, "lockTimeout"),
+                idle_in_transaction_session_timeout: timeoutMs(
+                  options.idleInTransactionTimeout,
+                  DEFAULT_TIMEOUTS.idleInTransactionTimeout,
+                  "idleInTransactionTimeout",
+                ),
+              },
+            }),
+      });
+      for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
+      return client;
     };
+    const client = connect(url);
+    const primary = drizzlePostgres(client, config) as unknown as Database;
+    const replicaUrls = options.replicas ?? [];
+    for (const r of replicaUrls) parsePostgresUrl(r);
+    const replicaClients = replicaUrls.map(connect);
+    const replicaDbs = replicaClients.map((c) => drizzlePostgres(c, config) as unknown as Database);
+    handle = {
+      db:
+        replicaDbs.length > 0
+          ? (withReplicas(primary, replicaDbs as [Database, ...Database[]]) as Database)
+          : primary,
+      driver: "postgres",
+      target: replicaUrls.length > 0 ? `${target} (+${replicaUrls.length} replica(s))` : target,
+      close: async () => {
+        await Promise.all([client, ...replicaClients].map((c) => c.end({ timeout: 5 })));
+      },
+    };
+    if (probe) {
+      for (const [i, replica] of replicaDbs.entries()) {
+        try {
+          await rows(replica, sqlSelectOne);
+        } catch (error) {
+          await handle.close().catch(() => {});
+          throw describeConnectionError(error, redactUrl(replicaUrls[i] as string));
+        }
+      }
+    }
   } else {
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });

@@ -5,6 +5,14 @@
  */
 export * from "./db.js";
 export * from "./errors.js";
+export {
+  ImportFormatError,
+  type ImportOptions,
+  type ImportReject,
+  type ImportResult,
+  importAssets,
+  importSpareParts,
+} from "./import/index.js";
 export { baseline } from "./migrate/baseline.js";
 export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";

@@ -20,6 +20,8 @@ export const EXIT = {
   /** baseline/reset: refused to act (already under migration control, non-local host without --force). */
   refused: 7,
   lockTimeout: 8, // migrate: a statement timed out waiting for a lock on every attempt (the blocker is named)
+  /** db:import: rows were rejected (the others loaded; with --all-or-nothing or --dry-run nothing was written). */
+  importRejected: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

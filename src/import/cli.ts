@@ -1,0 +1,128 @@
+/**
+ * `npm run db:import -- <assets|spare_parts> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`
+ *
+ * Streams the file into the database (DATABASE_URL; a server: PGlite has no COPY FROM STDIN).
+ * Rejected rows go to stdout (`line N, column: reason`, the first 100) and, all of them, to the
+ * report file (CSV `line,field,reason`; default `<file>.rejects.csv`). Progress on a TTY (stderr).
+ * Exit codes: 0 every row loaded or already present; 9 rows rejected (the others loaded, or with
+ * --all-or-nothing / --dry-run nothing written); 1 error (nothing written); 2 usage.
+ */
+import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { envDatabaseUrl } from "../config.js";
+import { createDb } from "../db.js";
+import { EXIT } from "../migrate/exit-codes.js";
+import { importAssets } from "./assets.js";
+import { ImportFormatError, type ImportReject } from "./engine.js";
+import { importSpareParts } from "./spare-parts.js";
+
+const PRINT_MAX = 100;
+const importers = { assets: importAssets, spare_parts: importSpareParts } as const;
+
+const csvField = (v: string | number | null) => {
+  const s = v === null ? "" : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+async function main(argv: string[]): Promise<number> {
+  let values: { "dry-run"?: boolean; "all-or-nothing"?: boolean; report?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        "dry-run": { type: "boolean" },
+        "all-or-nothing": { type: "boolean" },
+        report: { type: "string" },
+      },
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    console.error(`usage error: ${(error as Error).message}`);
+    return EXIT.usage;
+  }
+  const [entity, file] = positionals;
+  if (!entity || !file || positionals.length > 2 || !(entity in importers)) {
+    console.error(
+      `usage: npm run db:import -- <${Object.keys(importers).join("|")}> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`,
+    );
+    return EXIT.usage;
+  }
+  if (!existsSync(file)) {
+    console.error(`error: no such file: ${file}`);
+    return EXIT.usage;
+  }
+  let url: string | undefined;
+  try {
+    url = envDatabaseUrl();
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return EXIT.error;
+  }
+  if (!url) {
+    console.error(
+      "error: db:import needs a PostgreSQL server: set DATABASE_URL (PGlite has no COPY FROM STDIN)",
+    );
+    return EXIT.error;
+  }
+  const reportPath = values.report ?? `${file}.rejects.csv`;
+  const report = createWriteStream(reportPath);
+  report.write("line,field,reason,outcome\n");
+  let printed = 0;
+  const onReject = (r: ImportReject) => {
+    report.write(
+      `${r.line},${csvField(r.field)},${csvField(r.reason)},${r.skipped ? "skipped" : "rejected"}\n`,
+    );
+    if (printed++ < PRINT_MAX) console.log(`line ${r.line}${r.field ? `, ${r.field}` : ""}: ${r.reason}`);
+  };
+  const tty = process.stderr.isTTY;
+  const started = performance.now();
+  const onProgress = (n: number) => {
+    if (!tty) return;
+    const rate = Math.round(n / ((performance.now() - started) / 1000));
+    process.stderr.write(
+      `\r${entity}: ${n.toLocaleString("en")} rows read (${rate.toLocaleString("en")} rows/s)`,
+    );
+  };
+  const handle = await createDb({ url, max: 1 });
+  try {
+    const result = await importers[entity as keyof typeof importers](handle.db, createReadStream(file), {
+      dryRun: values["dry-run"] === true,
+      allOrNothing: values["all-or-nothing"] === true,
+      onReject,
+      onProgress,
+    });
+    if (tty) process.stderr.write("\n");
+    if (printed > PRINT_MAX) console.log(`... ${printed - PRINT_MAX} more rejects in ${reportPath}`);
+    const seconds = (performance.now() - started) / 1000;
+    const what = result.committed
+      ? `${result.inserted} inserted`
+      : values["dry-run"]
+        ? `nothing written (dry run; ${result.inserted} would be inserted)`
+        : "nothing written (--all-or-nothing and rows were rejected)";
+    console.log(
+      `${entity}: ${result.read} rows read, ${what}, ${result.existing} already present, ${result.rejected} rejected` +
+        ` in ${seconds.toFixed(1)} s${result.rejected > 0 ? `; rejects in ${reportPath}` : ""}`,
+    );
+    return result.rejected > 0 ? EXIT.importRejected : EXIT.ok;
+  } catch (error) {
+    if (tty) process.stderr.write("\n");
+    const message =
+      error instanceof ImportFormatError ? error.message : (error as Error).message.split("\n")[0];
+    console.error(`error: ${message} (nothing written)`);
+    return EXIT.error;
+  } finally {
+    await new Promise((resolve) => report.end(resolve));
+    await handle.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = EXIT.error;
+  },
+);

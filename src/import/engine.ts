@@ -1,0 +1,412 @@
+/**
+ * Bulk import of one table from CSV (headers = the table's column names), in one transaction:
+ *
+ * 1. stream: csv-parse -> each row checked by the table's own insert schema (src/validation: the
+ *    same zod rules, one per column, as the single-row operations; nothing restated here) ->
+ *    COPY FROM STDIN into a temporary staging table typed like the target (postgres.js
+ *    `.writable()`, with back-pressure: memory stays flat);
+ * 2. set-wise, in SQL generated from the spec: duplicates of the natural key within the file,
+ *    rows whose natural key is already in the table (skipped: a re-run adds nothing), references
+ *    given by id (must exist) or by natural key (must name exactly one row);
+ * 3. one INSERT ... SELECT of the good rows, with ids drawn in step 2, then the spec's follow-up
+ *    (the `created` events) from the same rows. Two plain statements: a data-modifying CTE with
+ *    RETURNING (or ON CONFLICT) costs a quarter more here. A concurrent writer that inserts one
+ *    of the natural keys after the check makes the INSERT fail on the unique key: nothing is
+ *    written, and a re-run skips that row.
+ * Rejected rows come back with their file line (header = 1), column and reason. `dryRun` and
+ * `allOrNothing` (with any reject) roll the transaction back: nothing is written. A process killed
+ * half-way never commits, so it leaves no partial rows.
+ */
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { getTableColumns, getTableName, is, SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type postgres from "postgres";
+import type { z } from "zod";
+import type { DbOrTx } from "../db.js";
+import { toDbError } from "../errors.js";
+import { csvRecords } from "./csv.js";
+
+/** A reference column that may hold the referenced row's id or its natural key. */
+export interface ReferenceSpec {
+  table: string;
+  /** Natural key column of the referenced table (`asset_models.model`, `locations.path`). */
+  key: string;
+  /** What the referenced row is called in messages ("asset model"). */
+  label: string;
+}
+
+export interface ImportSpec {
+  table: PgTable;
+  /** The single-row insert schema of the table (src/validation). */
+  schema: z.ZodType;
+  /** Natural key column (unique in the table): idempotency and duplicate detection. */
+  naturalKey: string;
+  /** Columns never taken from the file (generated ids, timestamps). */
+  excluded: string[];
+  references: Record<string, ReferenceSpec>;
+  /** Primary key column, filled with gen_random_uuid() before the insert (the follow-up needs it). */
+  idColumn: string;
+  /** SQL run after the insert; `inserted` is a FROM item of the rows inserted (all columns). */
+  afterInsert?: (inserted: string) => string;
+}
+
+export interface ImportReject {
+  /** File line the row starts on (1 = header). */
+  line: number;
+  /** Column name, or null when the line itself is malformed. */
+  field: string | null;
+  reason: string;
+  /** True for a row skipped because its natural key is already in the table (not a failure). */
+  skipped?: boolean;
+}
+
+export interface ImportOptions {
+  /** Check everything, write nothing. */
+  dryRun?: boolean;
+  /** Write nothing when any row is rejected. */
+  allOrNothing?: boolean;
+  /** Each reject as it is found, and each row skipped as already present (for a report file). */
+  onReject?: (reject: ImportReject) => void;
+  /** Rows read so far, every `progressEvery` rows. */
+  onProgress?: (rowsRead: number) => void;
+  progressEvery?: number;
+}
+
+export interface ImportResult {
+  table: string;
+  /** Data rows in the file (malformed lines included). */
+  read: number;
+  inserted: number;
+  /** Rows whose natural key was already in the table: skipped. */
+  existing: number;
+  /** Rows rejected (a row with several problems counts once). */
+  rejected: number;
+  /** The first 1,000 rejects (all of them go to `onReject`). */
+  rejects: ImportReject[];
+  /** False after a dry run or an all-or-nothing import with rejects: nothing was written. */
+  committed: boolean;
+}
+
+/** The file cannot be imported at all (bad header, wrong driver): nothing was read or written. */
+export class ImportFormatError extends Error {
+  override name = "ImportFormatError";
+  readonly code = "import_format";
+}
+
+class Rollback extends Error {}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGER = /^[+-]?\d+$/;
+const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const ql = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const KEEP_REJECTS = 1000;
+
+/** A value in COPY's text format. */
+function copyValue(v: unknown): string {
+  if (v === undefined || v === null) return "\\N";
+  const s = v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return s.replace(/[\\\t\n\r]/g, (c) =>
+    c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
+  );
+}
+
+/** The file's text as the schema expects it: numbers for integer columns, parsed JSON, booleans. */
+function fromText(column: PgColumn, text: string): unknown {
+  switch (column.dataType) {
+    case "number":
+      return INTEGER.test(text.trim()) ? Number(text) : text;
+    case "boolean":
+      return /^(true|t|1)$/i.test(text) ? true : /^(false|f|0)$/i.test(text) ? false : text;
+    case "json":
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
+    default:
+      return text;
+  }
+}
+
+function postgresClient(db: DbOrTx): postgres.Sql {
+  const client = (db as unknown as { $client?: postgres.Sql }).$client;
+  if (!client || typeof client.begin !== "function" || typeof client.unsafe !== "function") {
+    throw new ImportFormatError(
+      "import needs a PostgreSQL server (the postgres.js driver): the embedded PGlite database has no COPY FROM STDIN",
+    );
+  }
+  return client;
+}
+
+interface Plan {
+  /** Fields per line (the header's). */
+  width: number;
+  /**
+   * The staged columns: the file's (`index` = its field), then importable columns the file lacks
+   * that have a literal default (`index` null), so the follow-up SQL can read every such column.
+   */
+  columns: { name: string; key: string; column: PgColumn; index: number | null; ref?: ReferenceSpec }[];
+  /** Literal defaults of importable columns the file leaves empty (drizzle column definitions). */
+  defaults: { name: string; key: string; column: PgColumn; value: unknown }[];
+}
+
+function planFor(spec: ImportSpec, header: string[]): Plan {
+  const table = getTableName(spec.table);
+  const byName = new Map(
+    Object.entries(getTableColumns(spec.table)).map(([key, column]) => [column.name, { key, column }]),
+  );
+  const importable = [...byName.keys()].filter((n) => !spec.excluded.includes(n));
+  const seen = new Set<string>();
+  const literalDefault = (c: PgColumn) => c.hasDefault && c.default !== undefined && !is(c.default, SQL);
+  const columns: Plan["columns"] = header.map((raw, index) => {
+    const name = raw.trim();
+    const found = byName.get(name);
+    if (!found || spec.excluded.includes(name)) {
+      throw new ImportFormatError(
+        `unknown column "${name}" in the header of a ${table} file (columns: ${importable.join(", ")})`,
+      );
+    }
+    if (seen.has(name)) throw new ImportFormatError(`column "${name}" appears twice in the header`);
+    seen.add(name);
+    const ref = spec.references[name];
+    return { name, ...found, index, ...(ref ? { ref } : {}) };
+  });
+  const missing = importable.filter((n) => {
+    const c = byName.get(n)?.column;
+    return c?.notNull && !c.hasDefault && !seen.has(n);
+  });
+  if (missing.length > 0)
+    throw new ImportFormatError(`the header lacks required column(s) ${missing.join(", ")}`);
+  for (const name of importable) {
+    const found = byName.get(name);
+    if (found && !seen.has(name) && literalDefault(found.column))
+      columns.push({ name, ...found, index: null });
+  }
+  const defaults = columns
+    .filter((c) => literalDefault(c.column))
+    .map((c) => ({ ...c, value: c.column.default }));
+  return { width: header.length, columns, defaults };
+}
+
+/** Staging columns: line, then each file column typed like the target, plus `<ref>__key` text. */
+function stagingColumns(plan: Plan): { name: string; type: string }[] {
+  return [
+    { name: "__line", type: "integer" },
+    ...plan.columns.flatMap((c) => [
+      { name: c.name, type: c.column.getSQLType() },
+      ...(c.ref ? [{ name: `${c.name}__key`, type: "text" }] : []),
+    ]),
+  ];
+}
+
+/** The set-wise checks, generated from the spec: [condition, field, reason] in order of precedence. */
+function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: string[] } {
+  const table = getTableName(spec.table);
+  const nk = qi(spec.naturalKey);
+  const refs = plan.columns.filter((c) => c.ref);
+  const ctes = refs.map(
+    (c) => `r_${c.name} AS (
+      SELECT t.${qi(c.ref!.key)} AS key, min(t.id::text)::uuid AS id, count(*) AS n FROM ${qi(c.ref!.table)} t
+       WHERE t.${qi(c.ref!.key)} IN (SELECT ${qi(`${c.name}__key`)} FROM import_staging) GROUP BY 1)`,
+  );
+  const joins = refs.map(
+    (c) => `LEFT JOIN r_${c.name} ON r_${c.name}.key = s.${qi(`${c.name}__key`)}
+      LEFT JOIN ${qi(c.ref!.table)} i_${c.name} ON i_${c.name}.id = s.${qi(c.name)}`,
+  );
+  // [condition, field, reason] as SQL, first match wins. A row already in the table (by natural
+  // key) is skipped whatever else it says: a re-run of a loaded file reports nothing but skips.
+  const checks: [string, string, string][] = [
+    [
+      "s.__rank > 1",
+      ql(spec.naturalKey),
+      `'duplicate ${spec.naturalKey} in the file (first on line ' || s.__first || ')'`,
+    ],
+    ["e.found IS NOT NULL", "NULL", "NULL"],
+    ...refs.flatMap((c): [string, string, string][] => [
+      [
+        `s.${qi(`${c.name}__key`)} IS NOT NULL AND r_${c.name}.n IS NULL`,
+        ql(c.name),
+        ql(`no ${c.ref!.label} has this ${c.ref!.key} (give its ${c.ref!.key} or id)`),
+      ],
+      [
+        `r_${c.name}.n > 1`,
+        ql(c.name),
+        `'ambiguous: ' || r_${c.name}.n || ' ${c.ref!.label}s have this ${c.ref!.key}; give the id'`,
+      ],
+      [
+        `s.${qi(c.name)} IS NOT NULL AND i_${c.name}.id IS NULL`,
+        ql(c.name),
+        ql(`no ${c.ref!.label} has this id`),
+      ],
+    ]),
+  ];
+  const caseOf = (i: 1 | 2) => `CASE ${checks.map((c) => `WHEN ${c[0]} THEN ${c[i]}`).join(" ")} END`;
+  const resolved = plan.columns.map((c) =>
+    c.ref ? `coalesce(s.${qi(c.name)}, r_${c.name}.id) AS ${qi(c.name)}` : `s.${qi(c.name)}`,
+  );
+  const create = `
+    CREATE TEMP TABLE import_checked ON COMMIT DROP AS
+    WITH ranked AS (
+      SELECT s.*, first_value(s.__line) OVER w AS __first, row_number() OVER w AS __rank
+        FROM import_staging s WINDOW w AS (PARTITION BY s.${nk} ORDER BY s.__line)
+    )${ctes.length > 0 ? `, ${ctes.join(",\n")}` : ""}
+    SELECT s.__line, gen_random_uuid() AS ${qi(spec.idColumn)}, ${resolved.join(", ")},
+           ${caseOf(1)} AS __field, ${caseOf(2)} AS __reason,
+           s.__rank = 1 AND e.found IS NOT NULL AS __existing
+      FROM ranked s
+      -- One probe of the unique index per row, so the cost follows the file, not the table: an
+      -- EXISTS subplan or a plain join is hashed over the whole table (a 20,000-row file against
+      -- 500,000 assets: 0.95 s by hash, 0.43 s by probes, measured here).
+      LEFT JOIN LATERAL (SELECT true AS found FROM ${qi(table)} t WHERE t.${nk} = s.${nk} LIMIT 1) e ON true
+      ${joins.join("\n")}`;
+  const cols = plan.columns.map((c) => qi(c.name)).join(", ");
+  const good = "(SELECT * FROM import_checked WHERE __reason IS NULL AND NOT __existing)";
+  const insert = [
+    `INSERT INTO ${qi(table)} (${qi(spec.idColumn)}, ${cols}) SELECT ${qi(spec.idColumn)}, ${cols} FROM ${good} inserted`,
+    ...(spec.afterInsert ? [spec.afterInsert(`${good} inserted`)] : []),
+  ];
+  return { create, insert };
+}
+
+export async function runImport(
+  db: DbOrTx,
+  spec: ImportSpec,
+  input: Readable,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const client = postgresClient(db);
+  const table = getTableName(spec.table);
+  const result: ImportResult = {
+    table,
+    read: 0,
+    inserted: 0,
+    existing: 0,
+    rejected: 0,
+    rejects: [],
+    committed: false,
+  };
+  // Rejects of one row arrive together (one row's issues, then the next row's), so a new line
+  // number is a new rejected row; the streaming and SQL phases never see the same row.
+  let lastRejectedLine = 0;
+  const reject = (r: ImportReject) => {
+    if (result.rejects.length < KEEP_REJECTS) result.rejects.push(r);
+    options.onReject?.(r);
+    if (r.line !== lastRejectedLine) result.rejected++;
+    lastRejectedLine = r.line;
+  };
+  const every = options.progressEvery ?? 10_000;
+  const records = csvRecords(input, (line, reason) => {
+    result.read++;
+    reject({ line, field: null, reason });
+  });
+  let plan: Plan;
+  try {
+    const first = await records.next();
+    if (first.done) throw new ImportFormatError("the file is empty: expected a header line of column names");
+    plan = planFor(spec, first.value.fields);
+  } catch (error) {
+    input.destroy();
+    throw error;
+  }
+  const staging = stagingColumns(plan);
+
+  async function* copyLines(): AsyncGenerator<string> {
+    let chunk = "";
+    for await (const { line, fields } of records) {
+      result.read++;
+      if (result.read % every === 0) options.onProgress?.(result.read);
+      if (fields.length !== plan.width) continue; // csv-parse reported it already
+      const input: Record<string, unknown> = {};
+      const keys: string[] = [];
+      let bad = false;
+      for (const c of plan.columns) {
+        const text = c.index === null ? "" : (fields[c.index] as string);
+        if (text.includes("\0")) {
+          reject({ line, field: c.name, reason: "contains a NUL byte (PostgreSQL text cannot store it)" });
+          bad = true;
+          continue;
+        }
+        if (text === "") continue;
+        if (c.ref && !UUID.test(text.trim())) keys.push(text.trim());
+        else input[c.key] = fromText(c.column, text);
+      }
+      if (bad) continue;
+      for (const d of plan.defaults) if (!(d.key in input)) input[d.key] = d.value;
+      const parsed = spec.schema.safeParse(input);
+      if (!parsed.success) {
+        const nameOf = new Map(plan.columns.map((c) => [c.key, c.name]));
+        for (const issue of parsed.error.issues) {
+          const key = String(issue.path[0] ?? "");
+          reject({ line, field: nameOf.get(key) ?? (key || null), reason: issue.message });
+        }
+        continue;
+      }
+      const data = parsed.data as Record<string, unknown>;
+      let k = 0;
+      const values = [String(line)];
+      for (const c of plan.columns) {
+        const text = c.index === null ? "" : (fields[c.index] as string);
+        if (c.ref) {
+          const byKey = text !== "" && !UUID.test(text.trim());
+          values.push(byKey ? "\\N" : copyValue(data[c.key]), byKey ? copyValue(keys[k++]) : "\\N");
+        } else values.push(copyValue(data[c.key]));
+      }
+      chunk += `${values.join("\t")}\n`;
+      if (chunk.length >= 65_536) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk) yield chunk;
+  }
+
+  try {
+    await client.begin(async (tx) => {
+      await tx.unsafe(
+        `CREATE TEMP TABLE import_staging (${staging.map((c) => `${qi(c.name)} ${c.type}`).join(", ")}) ON COMMIT DROP`,
+      );
+      const copy = await tx
+        .unsafe(`COPY import_staging (${staging.map((c) => qi(c.name)).join(", ")}) FROM STDIN`)
+        .writable();
+      await pipeline(copyLines, copy);
+      options.onProgress?.(result.read);
+      const sql = checkSql(spec, plan);
+      await tx.unsafe(sql.create);
+      lastRejectedLine = 0;
+      // Cursors: a file of a million rows that were all loaded before yields a million skips.
+      for await (const batch of tx
+        .unsafe<{ line: number; field: string; reason: string; existing: boolean }[]>(
+          `SELECT __line AS line, coalesce(__field, ${ql(spec.naturalKey)}) AS field, __reason AS reason, __existing AS existing
+             FROM import_checked WHERE __reason IS NOT NULL OR __existing ORDER BY __line`,
+        )
+        .cursor(5000)) {
+        for (const r of batch) {
+          if (r.reason !== null) reject({ line: r.line, field: r.field, reason: r.reason });
+          else {
+            result.existing++;
+            options.onReject?.({
+              line: r.line,
+              field: r.field,
+              reason: `${spec.naturalKey} already in ${table}: skipped`,
+              skipped: true,
+            });
+          }
+        }
+      }
+      if (options.allOrNothing && result.rejected > 0) throw new Rollback();
+      const [insert, ...followUp] = sql.insert as [string, ...string[]];
+      result.inserted = (await tx.unsafe(insert)).count;
+      for (const statement of followUp) await tx.unsafe(statement);
+      if (options.dryRun) throw new Rollback();
+    });
+    result.committed = true;
+  } catch (error) {
+    if (error instanceof Rollback) return result;
+    input.destroy();
+    // Typed like every other database error (a concurrent insert of one of the file's natural
+    // keys: UniqueViolationError); the transaction is rolled back, nothing was written.
+    throw toDbError(error);
+  }
+  return result;
+}
