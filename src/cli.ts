@@ -4,7 +4,7 @@
  * Errors print one line (no stack) and exit non-zero.
  */
 
-import { createDb, type DbHandle } from "./db.js";
+import { createDb, type DbHandle, NO_TIMEOUTS } from "./db.js";
 import { EXIT, exitCodeOf, failureLine } from "./errors/exit-codes.js";
 import { type MigrationCommand, migrationCommands } from "./migrate/commands.js";
 
@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if ("standalone" in command) return command.standalone(args);
-  const handle = await createDb({ relational: !migration });
+  // Operator commands (migrate, seed --scale, reset) run for minutes: no application timeouts.
+  const handle = await createDb({ relational: !migration, ...NO_TIMEOUTS });
   try {
     return await command.run(handle, args);
   } finally {

@@ -102,6 +102,9 @@ async function inTransaction(
   if (handle.driver === "postgres") {
     const client = (handle.db as unknown as { $client: postgres.Sql }).$client;
     await client.begin(async (tx) => {
+      // A bulk load runs single statements for minutes: lift createDb's application timeouts.
+      await tx`SET LOCAL statement_timeout = 0`;
+      await tx`SET LOCAL idle_in_transaction_session_timeout = 0`;
       // drizzle reads the client's options (type parsers); a transaction handle has none of its own.
       const view = new Proxy(tx, {
         get: (target, key) => (key === "options" ? client.options : Reflect.get(target, key)),

@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   "VALUE_TOO_LONG",
   "OUT_OF_RANGE",
   "SERIALIZATION_FAILURE",
+  "DATABASE_ERROR",
+  "TIMEOUT",
+  "CONNECTION_LOST",
   // Domain refusals (src/errors/domain.ts).
   "NOT_FOUND",
   "INVALID_STATE",

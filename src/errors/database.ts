@@ -21,6 +21,8 @@ export abstract class DbError extends NetOpsError implements DbErrorLocation {
   readonly constraint: string | null;
   readonly columns: string[];
   readonly sqlState: string;
+  /** The package operation that met it ("createSession"), when known (set by toDbError). */
+  operation: string | null = null;
   constructor(code: ErrorCode, message: string, location: DbErrorLocation, retryable = false) {
     super(code, message, { field: location.columns[0], retryable });
     this.table = location.table;
@@ -35,6 +37,7 @@ export abstract class DbError extends NetOpsError implements DbErrorLocation {
       constraint: this.constraint,
       columns: this.columns,
       sqlState: this.sqlState,
+      operation: this.operation,
     };
   }
 }
@@ -137,17 +140,62 @@ export class OutOfRangeError extends DbError {
   }
 }
 
-/** 40001 / 40P01: the transaction lost a serialization or deadlock race; running it again may succeed. */
-export class SerializationFailureError extends DbError {
-  override name = "SerializationFailureError";
-  constructor(location: DbErrorLocation) {
+/**
+ * Any other database failure, typed: the SQLSTATE and the operation that met it, never the SQL or
+ * its parameters (drizzle's DrizzleQueryError message lists every parameter: token digests, IPs,
+ * user agents). `retryable`: the same operation run again may succeed (serialization failure 40001,
+ * deadlock 40P01, a connection lost: 57P01, 08xxx).
+ */
+export class DatabaseError extends DbError {
+  override name = "DatabaseError";
+  constructor(
+    /** SQLSTATE, or the driver's code for a connection failure (CONNECTION_CLOSED, ECONNRESET). */
+    sqlState: string,
+    operation: string | null,
+    retryable: boolean,
+    code: ErrorCode = "DATABASE_ERROR",
+    what = `database error ${sqlState}`,
+    location: DbErrorLocation = { table: null, constraint: null, columns: [], sqlState },
+  ) {
     super(
+      code,
+      `${what}${operation ? ` in ${operation}` : ""}${retryable ? " (retryable)" : ""}`,
+      location,
+      retryable,
+    );
+    this.operation = operation;
+  }
+}
+
+/** 40001 / 40P01: the transaction lost a serialization or deadlock race; running it again may succeed. */
+export class SerializationFailureError extends DatabaseError {
+  override name = "SerializationFailureError";
+  constructor(location: DbErrorLocation, operation: string | null = null) {
+    super(
+      location.sqlState,
+      operation,
+      true,
       "SERIALIZATION_FAILURE",
       location.sqlState === "40P01"
         ? "deadlock detected; the transaction was rolled back"
         : "could not serialize access; the transaction was rolled back",
       location,
+    );
+  }
+}
+
+/** 55P03 lock_not_available (lock_timeout) and 57014 query_canceled (statement_timeout): see createDb's timeouts. */
+export class TimeoutError extends DatabaseError {
+  override name = "TimeoutError";
+  constructor(sqlState: string, operation: string | null) {
+    super(
+      sqlState,
+      operation,
       true,
+      "TIMEOUT",
+      sqlState === "55P03"
+        ? "timed out waiting for a lock (lock_timeout)"
+        : "statement timed out or was canceled (statement_timeout)",
     );
   }
 }

@@ -12,12 +12,15 @@ import { Column, DrizzleQueryError, is, SQL } from "drizzle-orm";
 import { NetOpsError } from "./base.js";
 import {
   CheckViolationError,
+  DatabaseError,
+  DbError,
   type DbErrorLocation,
   ForeignKeyViolationError,
   InvalidTextRepresentationError,
   NotNullViolationError,
   OutOfRangeError,
   SerializationFailureError,
+  TimeoutError,
   UniqueViolationError,
   ValueTooLongError,
 } from "./database.js";
@@ -137,13 +140,27 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
  * The typed error for a PostgreSQL integrity/data error; anything else is returned unchanged.
  * Columns come from the driver, the constraint catalogue (once loaded) or `Key (...)=` of the detail.
  */
-export function toDbError(error: unknown): NetOpsError | unknown {
+export function toDbError(error: unknown, operation: string | null = null): NetOpsError | unknown {
   if (error instanceof NetOpsError) return error;
+  const typed = mapDriverError(error, operation);
+  if (typed instanceof DbError && typed.operation === null) typed.operation = operation;
+  return typed;
+}
+
+function mapDriverError(error: unknown, operation: string | null): NetOpsError | unknown {
   const e = driverError(error);
-  if (typeof e !== "object" || e === null) return error;
+  // drizzle's wrapper carries the SQL and every parameter: it never leaves the package as it is.
+  const fromQuery = error instanceof DrizzleQueryError;
+  if (typeof e !== "object" || e === null) {
+    return fromQuery ? new DatabaseError("unknown", operation, false) : error;
+  }
   const f = e as DriverFields;
   const sqlState = str(f.code);
-  if (!sqlState) return error;
+  if (!sqlState) return fromQuery ? new DatabaseError("unknown", operation, false) : error;
+  if (CONNECTION_CODES.has(sqlState))
+    return new DatabaseError(sqlState, operation, true, "CONNECTION_LOST", "connection to the database lost");
+  if (!/^[0-9A-Z]{5}$/.test(sqlState))
+    return fromQuery ? new DatabaseError("unknown", operation, false) : error;
   const constraint = str(f.constraint_name) ?? str(f.constraint) ?? null;
   const known = constraint ? catalogue?.get(constraint) : undefined;
   const table = str(f.table_name) ?? str(f.table) ?? known?.table ?? null;
@@ -180,18 +197,40 @@ export function toDbError(error: unknown): NetOpsError | unknown {
       return new OutOfRangeError(location);
     case "40001":
     case "40P01":
-      return new SerializationFailureError(location);
+      return new SerializationFailureError(location, operation);
+    case "55P03":
+    case "57014":
+      return new TimeoutError(sqlState, operation);
     default:
-      return error;
+      return new DatabaseError(sqlState, operation, RETRYABLE.test(sqlState));
   }
 }
 
-/** Run a database operation and rethrow its PostgreSQL errors as typed errors. */
-export async function withDbErrors<T>(operation: () => Promise<T>): Promise<T> {
+/** SQLSTATEs after which running the same operation again may succeed. */
+const RETRYABLE = /^(40001|40P01|57P01|57P02|57P03|08...)$/;
+/** postgres.js and Node codes of a lost connection (no SQLSTATE). */
+const CONNECTION_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "CONNECT_TIMEOUT",
+]);
+
+/**
+ * Run a database operation and rethrow its PostgreSQL errors as typed errors, naming the
+ * operation (`withDbErrors("createSession", () => ...)`).
+ */
+export async function withDbErrors<T>(
+  ...args: [run: () => Promise<T>] | [operation: string, run: () => Promise<T>]
+): Promise<T> {
+  const [operation, run] = args.length === 1 ? [null, args[0]] : args;
   try {
-    return await operation();
+    return await run();
   } catch (error) {
     if (!(error instanceof NetOpsError)) await loadConstraintCatalogue();
-    throw toDbError(error);
+    throw toDbError(error, operation);
   }
 }

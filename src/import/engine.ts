@@ -91,7 +91,7 @@ export interface ImportResult {
 
 export { ImportFormatError };
 
-class Rollback extends Error {}
+class ImportRollbackSignal extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -391,15 +391,15 @@ export async function runImport(
           }
         }
       }
-      if (options.allOrNothing && result.rejected > 0) throw new Rollback();
+      if (options.allOrNothing && result.rejected > 0) throw new ImportRollbackSignal();
       const [insert, ...followUp] = sql.insert as [string, ...string[]];
       result.inserted = (await tx.unsafe(insert)).count;
       for (const statement of followUp) await tx.unsafe(statement);
-      if (options.dryRun) throw new Rollback();
+      if (options.dryRun) throw new ImportRollbackSignal();
     });
     result.committed = true;
   } catch (error) {
-    if (error instanceof Rollback) return result;
+    if (error instanceof ImportRollbackSignal) return result;
     input.destroy();
     // Typed like every other database error (a concurrent insert of one of the file's natural
     // keys: UniqueViolationError); the transaction is rolled back, nothing was written.

@@ -25,6 +25,7 @@ const OPERATIONS: [string, Obj, Obj[]][] = [
   ["moveAssetInput", v.moveAssetInput, [v.insertAssetSchema, v.insertAssetEventSchema]],
   ["transitionAssetStatusInput", v.transitionAssetStatusInput, [v.insertAssetEventSchema]],
   ["createLocationInput", v.createLocationInput, [v.insertLocationSchema]],
+  ["renameLocationInput", v.renameLocationInput, [v.insertLocationSchema]],
   ["startInventoryInput", v.startInventoryInput, [v.insertInventorySessionSchema]],
   ["scanInventoryInput", v.scanInventoryInput, [v.insertInventoryItemSchema]],
   ["createCiInput", v.createCiInput, [v.insertCmdbCiSchema]],

@@ -5,13 +5,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import {
-  InvalidStateError,
-  NotFoundError,
-  parseInput,
-  ValidationError,
-  withDbErrors,
-} from "../../errors/index.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
   type Asset,
   type AssetAssignment,
@@ -35,16 +29,6 @@ import { preparedPer } from "../shared/prepared.js";
 import { one, takeFirst } from "../shared/rows.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
-/** Re-throw a spec ValidationError with its paths under `prefix` ("spec.port_count"). */
-function specIssues(error: unknown, prefix: string): never {
-  if (error instanceof ValidationError) {
-    throw new ValidationError(
-      error.issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message })),
-    );
-  }
-  throw error;
-}
-
 export type CreateAssetModelInput = z.input<typeof createAssetModelInput>;
 
 /**
@@ -53,18 +37,14 @@ export type CreateAssetModelInput = z.input<typeof createAssetModelInput>;
  */
 export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput): Promise<AssetModel> {
   const values = parseInput(createAssetModelInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createAssetModel", () =>
     db.transaction(async (tx) => {
       let spec = values.spec ?? {};
       let specVersionId: string | null = null;
       if (values.categoryId) {
         const active = await activeSpecDefs(tx, values.categoryId);
         if (active) {
-          try {
-            spec = parseFields(active.defs, spec);
-          } catch (error) {
-            specIssues(error, "spec");
-          }
+          spec = parseFields(active.defs, spec, "spec");
           specVersionId = active.versionId;
         }
       }
@@ -88,7 +68,7 @@ export type CreateAssetInput = z.input<typeof createAssetInput>;
  */
 export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<Asset> {
   const { actorUserId, correlationId, ...values } = parseInput(createAssetInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createAsset", () =>
     db.transaction(async (tx) => {
       if (values.modelId) {
         const [model] = await tx.select().from(assetModels).where(eq(assetModels.id, values.modelId));
@@ -96,11 +76,7 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
         if (model.categoryId) {
           const active = await activeSpecDefs(tx, model.categoryId);
           if (active) {
-            try {
-              parseFields(active.defs, model.spec ?? {});
-            } catch (error) {
-              specIssues(error, "model.spec");
-            }
+            parseFields(active.defs, model.spec ?? {}, "model.spec");
           }
         }
       }
@@ -142,16 +118,20 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
-  const { id } = parseInput(idInput("id"), input);
-  const [row] = await assetById(db).execute({ id });
-  return row ?? null;
+  return withDbErrors("getAsset", async () => {
+    const { id } = parseInput(idInput("id"), input);
+    const [row] = await assetById(db).execute({ id });
+    return row ?? null;
+  });
 }
 
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
-  const { assetCode } = parseInput(assetCodeInput, input);
-  const [row] = await assetByCode(db).execute({ code: assetCode });
-  return row ?? null;
+  return withDbErrors("findAssetByCode", async () => {
+    const { assetCode } = parseInput(assetCodeInput, input);
+    const [row] = await assetByCode(db).execute({ code: assetCode });
+    return row ?? null;
+  });
 }
 
 export type AssignAssetInput = z.input<typeof assignAssetInput>;
@@ -167,7 +147,7 @@ export async function assignAsset(
   input: AssignAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
   const { assetId, actorUserId, correlationId, ...who } = parseInput(assignAssetInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("assignAsset", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       const status = statusOf(asset);
@@ -210,7 +190,7 @@ export async function returnAsset(
   input: ReturnAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
   const { assetId, note, actorUserId, correlationId } = parseInput(returnAssetInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("returnAsset", () =>
     db.transaction(async (tx) => {
       let asset = await lockAsset(tx, assetId);
       const assignment = takeFirst(
@@ -250,7 +230,7 @@ export type MoveAssetInput = z.input<typeof moveAssetInput>;
 /** Move an asset to another location, with a `moved` event {from, to}. Disposed assets do not move. */
 export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asset> {
   const { assetId, locationId, actorUserId, correlationId } = parseInput(moveAssetInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("moveAsset", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       if (statusOf(asset) === "disposed") throw new InvalidStateError(`asset ${assetId} is disposed`);

@@ -17,6 +17,7 @@ import {
 } from "../../schema/assets/index.js";
 import { transitionAssetStatusInput } from "../../validation/assets/schemas.js";
 import { one } from "../shared/rows.js";
+import { openRepairOrderOfAsset } from "../warehouse/repair-state.js";
 
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
@@ -93,15 +94,34 @@ export type TransitionAssetStatusInput = z.input<typeof transitionAssetStatusInp
  * status and write a `status_changed` event ({from, to, reason, ...payload}), in one transaction
  * (a savepoint inside a caller's transaction). Refusals: NotFoundError, IllegalTransitionError.
  */
-export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetStatusInput): Promise<Asset> {
+export async function transitionAssetStatus(
+  db: DbOrTx,
+  input: TransitionAssetStatusInput,
+  /** Set only by the repair-order operations: the order this change is made for. */
+  on?: { repairOrderId: string },
+): Promise<Asset> {
   const { assetId, to, reason, actorUserId, correlationId, payload } = parseInput(
     transitionAssetStatusInput,
     input,
   );
-  return withDbErrors(() =>
+  return withDbErrors("transitionAssetStatus", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       const from = statusOf(asset);
+      // An asset under an open repair order leaves in_repair only through that order (close or
+      // cancel): otherwise the order could never be closed, and its parts would stay consumed.
+      if (from === "in_repair") {
+        const order = await openRepairOrderOfAsset(tx, assetId);
+        if (order && order.id !== on?.repairOrderId) {
+          throw new IllegalTransitionError(
+            "asset",
+            assetId,
+            from,
+            to,
+            `repair order ${order.code} is open: close or cancel it`,
+          );
+        }
+      }
       const guard = ASSET_TRANSITIONS[from][to];
       if (guard === undefined) {
         throw new IllegalTransitionError(

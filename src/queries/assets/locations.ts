@@ -9,7 +9,11 @@ import type { DbOrTx } from "../../db.js";
 import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import { advisoryXactLock, LOCK_KEYS } from "../../locks.js";
 import { type Location, locations } from "../../schema/assets/index.js";
-import { createLocationInput, moveLocationInput } from "../../validation/assets/schemas.js";
+import {
+  createLocationInput,
+  moveLocationInput,
+  renameLocationInput,
+} from "../../validation/assets/schemas.js";
 import { likePrefix } from "../shared/like.js";
 import { one } from "../shared/rows.js";
 
@@ -38,7 +42,7 @@ async function refuseTakenPath(db: DbOrTx, path: string, exceptId?: string): Pro
 /** Create a location under `parentId` (or a root), its path derived from the parent's. */
 export async function createLocation(db: DbOrTx, input: CreateLocationInput): Promise<Location> {
   const { name, parentId } = parseInput(createLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createLocation", () =>
     db.transaction(async (tx) => {
       await advisoryXactLock(tx, LOCK_KEYS.locationTree);
       const parentPath = parentId ? (await getLocation(tx, parentId)).path : "/";
@@ -67,7 +71,7 @@ export async function moveLocation(
   input: MoveLocationInput,
 ): Promise<{ location: Location; rewritten: number }> {
   const { locationId, parentId } = parseInput(moveLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("moveLocation", () =>
     db.transaction(async (tx) => {
       await advisoryXactLock(tx, LOCK_KEYS.locationTree);
       const location = await getLocation(tx, locationId, true);
@@ -86,11 +90,7 @@ export async function moveLocation(
       const segment = oldPath.replace(/\/$/, "").split("/").pop() || segmentOf(location.name);
       const newPath = `${parentPath}${segment}/`;
       if (newPath !== oldPath) await refuseTakenPath(tx, newPath, locationId);
-      const moved = await tx
-        .update(locations)
-        .set({ path: sql`${newPath} || substr(${locations.path}, ${oldPath.length + 1})` })
-        .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
-        .returning({ id: locations.id });
+      const rewritten = await rewriteSubtree(tx, oldPath, newPath);
       const row = one(
         await tx
           .update(locations)
@@ -98,17 +98,63 @@ export async function moveLocation(
           .where(eq(locations.id, locationId))
           .returning(),
       );
-      return { location: row, rewritten: moved.length };
+      return { location: row, rewritten };
+    }),
+  );
+}
+
+/** Replace the `oldPath` prefix of a subtree's paths by `newPath`; returns how many rows changed. */
+async function rewriteSubtree(tx: DbOrTx, oldPath: string, newPath: string): Promise<number> {
+  const rewritten = await tx
+    .update(locations)
+    // The old prefix is cut by PostgreSQL's own length of it (characters): a JavaScript length
+    // counts UTF-16 units, two for a character outside the BMP (an emoji in a name).
+    .set({ path: sql`${newPath}::text || substr(${locations.path}, char_length(${oldPath}::text) + 1)` })
+    .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
+    .returning({ id: locations.id });
+  return rewritten.length;
+}
+
+export type RenameLocationInput = z.input<typeof renameLocationInput>;
+
+/**
+ * Rename a location: its name, and its segment in the path of its whole subtree (one UPDATE).
+ * InvalidStateError when a sibling already has that path. Returns the location and how many paths
+ * were rewritten (itself included; 0 when the segment does not change).
+ */
+export async function renameLocation(
+  db: DbOrTx,
+  input: RenameLocationInput,
+): Promise<{ location: Location; rewritten: number }> {
+  const { locationId, name } = parseInput(renameLocationInput, input);
+  return withDbErrors("renameLocation", () =>
+    db.transaction(async (tx) => {
+      await advisoryXactLock(tx, LOCK_KEYS.locationTree);
+      const location = await getLocation(tx, locationId, true);
+      const oldPath = location.path;
+      const parentPath = oldPath.replace(/[^/]*\/$/, "");
+      const newPath = `${parentPath}${segmentOf(name)}/`;
+      let rewritten = 0;
+      if (newPath !== oldPath) {
+        await refuseTakenPath(tx, newPath, locationId);
+        rewritten = await rewriteSubtree(tx, oldPath, newPath);
+      }
+      const row = one(
+        await tx.update(locations).set({ name }).where(eq(locations.id, locationId)).returning(),
+      );
+      return { location: row, rewritten };
     }),
   );
 }
 
 /** Ids of a location and everything under it (a path-prefix scan). */
 export async function locationSubtreeIds(db: DbOrTx, locationId: string): Promise<string[]> {
-  const root = await getLocation(db, locationId);
-  const rows = await db
-    .select({ id: locations.id })
-    .from(locations)
-    .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
-  return rows.map((r) => r.id);
+  return withDbErrors("locationSubtreeIds", async () => {
+    const root = await getLocation(db, locationId);
+    const rows = await db
+      .select({ id: locations.id })
+      .from(locations)
+      .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
+    return rows.map((r) => r.id);
+  });
 }

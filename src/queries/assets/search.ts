@@ -117,7 +117,7 @@ export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): P
     statement = searchStatement(shape);
     statements.set(shape, statement);
   }
-  const fetched = await withDbErrors(() =>
+  const fetched = await withDbErrors("searchAssets", () =>
     (statement as ReturnType<typeof searchStatement>)(db).execute({
       code: q.code,
       codePattern: q.code === undefined ? undefined : likePrefix(q.code),

@@ -37,7 +37,7 @@ async function validateAttributes(
     if (Object.keys(attributes).length > 0) throw new NoActiveTypeVersionError(typeId);
     return { values: {}, versionId: null };
   }
-  return { values: parseFields(active.defs, attributes), versionId: active.versionId };
+  return { values: parseFields(active.defs, attributes, "attributes"), versionId: active.versionId };
 }
 
 /** Write the values (upsert per key, stamped with the version) and delete `removed` keys. */
@@ -93,7 +93,7 @@ async function withAttributes(tx: DbOrTx, ci: CmdbCi): Promise<CiWithAttributes>
 /** Create a CI; its attributes are validated against the active version of its type. */
 export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWithAttributes> {
   const { attributes = {}, ...fields } = parseInput(createCiInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createCi", () =>
     db.transaction(async (tx) => {
       const [type] = await tx
         .select({ id: cmdbCiTypes.id })
@@ -117,7 +117,7 @@ export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWith
  */
 export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWithAttributes> {
   const { ciId, attributes, ...fields } = parseInput(updateCiInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("updateCi", () =>
     db.transaction(async (tx) => {
       const [ci] = await tx.select().from(cmdbCis).where(eq(cmdbCis.id, ciId)).for("update");
       if (!ci) throw new NotFoundError("CI", ciId);
@@ -141,7 +141,7 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
             removed.push(key);
           } else merged[key] = value;
         }
-        const values = parseFields(active.defs, merged);
+        const values = parseFields(active.defs, merged, "attributes");
         await writeAttributes(tx, ciId, active.versionId, values, removed);
         versionId = active.versionId;
       }
@@ -153,8 +153,10 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
 
 /** A CI with its attribute values. */
 export async function getCi(db: DbOrTx, input: { ciId: string }): Promise<CiWithAttributes> {
-  const { ciId } = parseInput(idInput("ciId"), input);
-  const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
-  if (!ci) throw new NotFoundError("CI", ciId);
-  return withAttributes(db, ci);
+  return withDbErrors("getCi", async () => {
+    const { ciId } = parseInput(idInput("ciId"), input);
+    const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
+    if (!ci) throw new NotFoundError("CI", ciId);
+    return withAttributes(db, ci);
+  });
 }

@@ -31,7 +31,7 @@ export async function relateCis(db: DbOrTx, input: RelateCisInput): Promise<Cmdb
   const r = parseInput(relateCisInput, input);
   if (r.fromCiId === r.toCiId) throw new SelfRelationshipError(r.fromCiId);
   try {
-    return await withDbErrors(() =>
+    return await withDbErrors("relateCis", () =>
       db.transaction(async (tx) => {
         const [relType] = await tx
           .select()
@@ -117,14 +117,16 @@ export async function retireRelationship(
   db: DbOrTx,
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
-  const { relationshipId } = parseInput(idInput("relationshipId"), input);
-  const row = takeFirst(
-    await db
-      .update(cmdbRelationships)
-      .set({ status: "retired" })
-      .where(eq(cmdbRelationships.id, relationshipId))
-      .returning(),
-  );
-  if (!row) throw new NotFoundError("relationship", relationshipId);
-  return row;
+  return withDbErrors("retireRelationship", async () => {
+    const { relationshipId } = parseInput(idInput("relationshipId"), input);
+    const row = takeFirst(
+      await db
+        .update(cmdbRelationships)
+        .set({ status: "retired" })
+        .where(eq(cmdbRelationships.id, relationshipId))
+        .returning(),
+    );
+    if (!row) throw new NotFoundError("relationship", relationshipId);
+    return row;
+  });
 }

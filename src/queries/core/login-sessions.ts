@@ -32,7 +32,7 @@ export async function createSession(db: DbOrTx, input: CreateSessionInput): Prom
   const q = parseInput(createSessionInput, input);
   const token = q.token ?? newToken();
   const refreshToken = q.refreshToken ?? newToken();
-  return withDbErrors(async () => {
+  return withDbErrors("createSession", async () => {
     const session = one(
       await db
         .insert(sessions)
@@ -69,7 +69,9 @@ const validByToken = preparedPer("session_by_token", (db, name) =>
 /** Hot path (prepared, served by the unique index on token): the valid session of a token, or null. */
 export async function findValidSession(db: DbOrTx, input: { token: string }): Promise<Session | null> {
   const { token } = parseInput(sessionTokenInput, input);
-  const [row] = await withDbErrors(() => validByToken(db).execute({ digest: hashToken(token) }));
+  const [row] = await withDbErrors("findValidSession", () =>
+    validByToken(db).execute({ digest: hashToken(token) }),
+  );
   return row ?? null;
 }
 
@@ -80,7 +82,7 @@ export async function revokeSession(
 ): Promise<boolean> {
   const q = parseInput(revokeSessionInput, input);
   const match = "sessionId" in q ? eq(sessions.id, q.sessionId) : eq(sessions.token, hashToken(q.token));
-  const revoked = await withDbErrors(() =>
+  const revoked = await withDbErrors("revokeSession", () =>
     db
       .update(sessions)
       .set({ isRevoked: true })

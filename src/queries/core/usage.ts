@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors/index.js";
+import { OutOfRangeError, parseInput, toDbError, ValidationError, withDbErrors } from "../../errors/index.js";
 import { type UsageLog, type UserTokenStat, usageLogs, userTokenStats } from "../../schema/core/index.js";
 import { recordUsageInput } from "../../validation/core/schemas.js";
 import { one } from "../shared/rows.js";
@@ -19,7 +19,7 @@ export async function recordUsage(
 ): Promise<{ log: UsageLog; stats: UserTokenStat }> {
   const q = parseInput(recordUsageInput, input);
   const totalTokens = q.promptTokens + q.completionTokens;
-  return withDbErrors(() =>
+  return withDbErrors("recordUsage", () =>
     db.transaction(async (tx) => {
       const log = one(
         await tx
@@ -66,7 +66,20 @@ export async function recordUsage(
               conversationCount: sql`coalesce(${userTokenStats.conversationCount}, 0) + excluded.conversation_count`,
             },
           })
-          .returning(),
+          .returning()
+          .catch((error: unknown) => {
+            // The day's running totals are an integer and a numeric(12,6): name the input that
+            // overflowed them instead of PostgreSQL's bare "out of range".
+            if (toDbError(error, "recordUsage") instanceof OutOfRangeError) {
+              throw new ValidationError([
+                {
+                  path: totalTokens > 0 ? "promptTokens" : "totalCost",
+                  message: "would take the day's totals in user_token_stats beyond their column types",
+                },
+              ]);
+            }
+            throw error;
+          }),
       );
       return { log: usage, stats: stats };
     }),

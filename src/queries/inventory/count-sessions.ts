@@ -34,7 +34,7 @@ export async function startInventorySession(
   input: StartInventoryInput,
 ): Promise<{ session: InventorySession; expected: number }> {
   const { name, locationId, createdBy, correlationId } = parseInput(startInventoryInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("startInventorySession", () =>
     db.transaction(async (tx) => {
       const [root] = await tx.select().from(locations).where(eq(locations.id, locationId));
       if (!root) throw new NotFoundError("location", locationId);
@@ -101,7 +101,7 @@ export type ScanInput = z.input<typeof scanInventoryInput>;
  */
 export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<InventoryItem> {
   const { sessionId, code, locationId, note } = parseInput(scanInventoryInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("scanInventoryItem", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "share");
       const [place] = await tx
@@ -153,13 +153,29 @@ export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<I
         status,
         ...(note !== undefined ? { note } : {}),
       };
+      if (existing) {
+        return one(
+          await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning(),
+        );
+      }
+      // An asset not in the snapshot: concurrent scans of it race to insert its item. The loser
+      // of the race records its scan on the winner's row (last scan wins, as for any rescan),
+      // judged against the expected location that row holds.
       return one(
-        existing
-          ? await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning()
-          : await tx
-              .insert(inventoryItems)
-              .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
-              .returning(),
+        await tx
+          .insert(inventoryItems)
+          .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
+          .onConflictDoUpdate({
+            target: [inventoryItems.sessionId, inventoryItems.assetId],
+            set: {
+              scannedLocationId: sql`excluded.scanned_location_id`,
+              scannedAt: sql`excluded.scanned_at`,
+              status: sql`CASE WHEN ${inventoryItems.expectedLocationId} = excluded.scanned_location_id
+                               THEN 'found' ELSE 'moved' END`,
+              ...(note !== undefined ? { note: sql`excluded.note` } : {}),
+            },
+          })
+          .returning(),
       );
     }),
   );
@@ -177,7 +193,7 @@ export type InventorySummary = {
 /** Counts per item status of one session. */
 export async function inventorySummary(db: DbOrTx, input: { sessionId: string }): Promise<InventorySummary> {
   const { sessionId } = parseInput(idInput("sessionId"), input);
-  return withDbErrors(async () => {
+  return withDbErrors("inventorySummary", async () => {
     const [session] = await db.select().from(inventorySessions).where(eq(inventorySessions.id, sessionId));
     if (!session) throw new NotFoundError("inventory session", sessionId);
     const [c] = await db
@@ -207,7 +223,7 @@ export async function closeInventorySession(
   input: { sessionId: string },
 ): Promise<InventorySummary> {
   const { sessionId } = parseInput(idInput("sessionId"), input);
-  return withDbErrors(() =>
+  return withDbErrors("closeInventorySession", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "update");
       await tx

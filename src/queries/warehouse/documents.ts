@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "../../errors/domain.js";
 import {
+  InvalidStateError,
   loadConstraintCatalogue,
   NotFoundError,
   parseInput,
@@ -18,6 +19,8 @@ import {
 } from "../../errors/index.js";
 import type { StockDocument, StockDocumentLine } from "../../schema/warehouse/index.js";
 import {
+  repairOrderParts,
+  repairOrders,
   sparePartMovements,
   spareParts,
   stockDocumentLines,
@@ -43,6 +46,7 @@ import {
   REVERSE_MOVEMENT,
   type StockLevel,
 } from "./ledger.js";
+import { isOpenRepairStatus, recomputePartsCost } from "./repair-state.js";
 
 /** ref_type of the movements a document posts, and of those its cancel posts. */
 export const DOCUMENT_REF_TYPE = "stock_document";
@@ -74,7 +78,7 @@ export async function createStockDocument(
   input: CreateStockDocumentInput,
 ): Promise<StockDocumentWithLines> {
   const doc = parseInput(createStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createStockDocument", () =>
     db.transaction(async (tx) => {
       await assertExist(
         tx,
@@ -143,11 +147,13 @@ export async function getStockDocument(
   db: DbOrTx,
   input: { documentId: string },
 ): Promise<StockDocumentWithLines> {
-  const { documentId } = parseInput(documentIdInput, input);
-  const [header] = await documentById(db).execute({ id: documentId });
-  if (!header) throw new NotFoundError("stock document", documentId);
-  const lines = await linesOfDocument(db).execute({ id: documentId });
-  return { ...header, lines };
+  return withDbErrors("getStockDocument", async () => {
+    const { documentId } = parseInput(documentIdInput, input);
+    const [header] = await documentById(db).execute({ id: documentId });
+    if (!header) throw new NotFoundError("stock document", documentId);
+    const lines = await linesOfDocument(db).execute({ id: documentId });
+    return { ...header, lines };
+  });
 }
 
 export type UpdateDraftInput = z.input<typeof updateDraftInput>;
@@ -158,7 +164,7 @@ export async function updateStockDocumentDraft(
   input: UpdateDraftInput,
 ): Promise<StockDocumentWithLines> {
   const change = parseInput(updateDraftInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("updateStockDocumentDraft", () =>
     db.transaction(async (tx) => {
       const header = await lockDocument(tx, change.documentId);
       if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
@@ -266,7 +272,7 @@ export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInpu
     const refusal = ledgerError(error);
     if (refusal) throw refusal;
     await loadConstraintCatalogue(); // what withDbErrors does first: CHECK violations name their columns
-    throw toDbError(error);
+    throw toDbError(error, "postStockDocument");
   }
 }
 
@@ -279,8 +285,31 @@ export type CancelStockDocumentInput = z.input<typeof cancelStockDocumentInput>;
  */
 export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocumentInput): Promise<PostResult> {
   const req = parseInput(cancelStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("cancelStockDocument", () =>
     db.transaction(async (tx) => {
+      // A repair order's issue document: the order is locked first (the order -> document lock
+      // order of the repair-order operations), only an open order's parts go back, and its
+      // parts_cost then counts only the parts still consumed.
+      const orders = await tx
+        .select({ id: repairOrders.id, status: repairOrders.status })
+        .from(repairOrders)
+        .where(
+          inArray(
+            repairOrders.id,
+            tx
+              .select({ id: repairOrderParts.repairOrderId })
+              .from(repairOrderParts)
+              .where(eq(repairOrderParts.stockDocumentId, req.documentId)),
+          ),
+        )
+        .orderBy(repairOrders.id)
+        .for("update");
+      const closed = orders.find((o) => !isOpenRepairStatus(o.status));
+      if (closed) {
+        throw new InvalidStateError(
+          `stock document ${req.documentId} holds the parts of repair order ${closed.id}, which is ${closed.status}`,
+        );
+      }
       const header = await lockDocument(tx, req.documentId);
       if (header.status === "canceled") throw new DocumentAlreadyCanceledError(header.id);
       let stock: StockLevel[] = [];
@@ -315,6 +344,7 @@ export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocument
           .where(eq(stockDocuments.id, header.id))
           .returning(),
       );
+      for (const order of orders) await recomputePartsCost(tx, order.id);
       return { document: document, movements: count, stock };
     }),
   );

@@ -16,12 +16,14 @@ import {
   RepairOrderClosedError,
   withDbErrors,
 } from "../../errors/index.js";
+import { assets } from "../../schema/assets/tables.js";
 import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
 import {
   repairOrderParts,
   repairOrders,
   sparePartMovements,
   spareParts,
+  stockDocuments,
 } from "../../schema/warehouse/tables.js";
 import {
   addRepairPartsInput,
@@ -32,13 +34,18 @@ import {
 } from "../../validation/warehouse/schemas.js";
 import { serviceStatusOf, transitionAssetStatus } from "../assets/lifecycle.js";
 import { generateCode } from "../shared/codes.js";
-import { one } from "../shared/rows.js";
-import { createStockDocument, type PostResult, postStockDocument } from "./documents.js";
+import { one, takeFirst } from "../shared/rows.js";
+import { cancelStockDocument, createStockDocument, type PostResult, postStockDocument } from "./documents.js";
+import {
+  isOpenRepairStatus,
+  type OpenRepairStatus,
+  openRepairOrderOfAsset,
+  recomputePartsCost,
+} from "./repair-state.js";
 
-/** Statuses in which work (parts, status changes, close) can still happen. */
-export const OPEN_REPAIR_STATUSES = ["open", "diagnosing", "waiting_parts", "repaired"] as const;
-type OpenRepairStatus = (typeof OPEN_REPAIR_STATUSES)[number];
-const isOpen = (s: string): s is OpenRepairStatus => (OPEN_REPAIR_STATUSES as readonly string[]).includes(s);
+export { OPEN_REPAIR_STATUSES } from "./repair-state.js";
+
+const isOpen = isOpenRepairStatus;
 
 export type OpenRepairOrderInput = z.input<typeof openRepairOrderInput>;
 
@@ -58,7 +65,7 @@ async function lockOrder(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder
  */
 export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): Promise<RepairOrder> {
   const o = parseInput(openRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("openRepairOrder", () =>
     db.transaction(async (tx) => {
       // The id is chosen here so the asset transition (which refuses a missing asset or a forbidden
       // move with a typed error) runs first and its event can name the order.
@@ -126,20 +133,6 @@ async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): 
   return new Map(found.map((r) => [r.partId!, r.unitCost!]));
 }
 
-async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
-  const order = one(
-    await tx
-      .update(repairOrders)
-      .set({
-        partsCost: sql`(SELECT coalesce(sum(p.qty * coalesce(p.unit_cost, 0)), 0)
-                        FROM ${repairOrderParts} p WHERE p.repair_order_id = ${repairOrderId})`,
-      })
-      .where(eq(repairOrders.id, repairOrderId))
-      .returning(),
-  );
-  return order;
-}
-
 /**
  * Consume parts for an open repair order: one issue document (ref_type repair_order) created and
  * posted, the repair_order_parts rows pointing at it, parts_cost recomputed; all or nothing
@@ -147,7 +140,7 @@ async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<Re
  */
 export async function addRepairParts(db: DbOrTx, input: AddRepairPartsInput): Promise<AddRepairPartsResult> {
   const r = parseInput(addRepairPartsInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("addRepairParts", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -215,7 +208,7 @@ export type ProgressRepairOrderInput = z.input<typeof progressRepairOrderInput>;
 /** Move an open order to diagnosing / waiting_parts / repaired (InvalidStateError otherwise). */
 export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(progressRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("progressRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -244,7 +237,7 @@ export type CloseRepairOrderInput = z.input<typeof closeRepairOrderInput>;
  */
 export async function closeRepairOrder(db: DbOrTx, input: CloseRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(closeRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("closeRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -277,35 +270,62 @@ async function backInService(
   meta: { actorUserId?: string | undefined; correlationId?: string | undefined },
 ): Promise<void> {
   const assetId = order.assetId!;
-  await transitionAssetStatus(tx, {
-    assetId,
-    to: await serviceStatusOf(tx, assetId),
-    reason: `repair order ${order.code} ${outcome}`,
-    actorUserId: meta.actorUserId,
-    correlationId: meta.correlationId ?? order.correlationId ?? undefined,
-    payload: { repairOrderId: order.id, repairOrderCode: order.code },
-  });
+  // Only an asset this order holds in repair goes back in service. Rows written before the rule
+  // that an asset under repair changes status only through its order may have left in_repair
+  // already (sold off, lost): the order still closes, and the asset keeps the status it has.
+  const asset = takeFirst(
+    await tx.select({ status: assets.status }).from(assets).where(eq(assets.id, assetId)),
+  );
+  if (asset?.status !== "in_repair") return;
+  const holder = await openRepairOrderOfAsset(tx, assetId);
+  if (holder && holder.id !== order.id) return;
+  await transitionAssetStatus(
+    tx,
+    {
+      assetId,
+      to: await serviceStatusOf(tx, assetId),
+      reason: `repair order ${order.code} ${outcome}`,
+      actorUserId: meta.actorUserId,
+      correlationId: meta.correlationId ?? order.correlationId ?? undefined,
+      payload: { repairOrderId: order.id, repairOrderCode: order.code },
+    },
+    { repairOrderId: order.id },
+  );
 }
 
+export type CancelRepairOrderInput = z.input<typeof cancelRepairOrderInput>;
+
 /**
- * Cancel an open order that consumed no parts (parts already issued would need a stock decision:
- * close it instead, or cancel the issue document first). The asset goes back in service.
+ * Cancel an open order; the asset goes back in service. Parts it consumed (on issue documents still
+ * posted) are a stock decision: refused unless `returnParts`, which cancels those documents in the
+ * same transaction (their reversing movements return the parts; parts_cost drops to what is still
+ * consumed, i.e. 0). Canceling an order's issue document yourself first works too.
  */
-export async function cancelRepairOrder(
-  db: DbOrTx,
-  input: z.input<typeof cancelRepairOrderInput>,
-): Promise<RepairOrder> {
+export async function cancelRepairOrder(db: DbOrTx, input: CancelRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(cancelRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("cancelRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
-      const [part] = await tx
-        .select({ id: repairOrderParts.id })
+      const consumed = await tx
+        .selectDistinct({ documentId: repairOrderParts.stockDocumentId })
         .from(repairOrderParts)
-        .where(eq(repairOrderParts.repairOrderId, order.id))
-        .limit(1);
-      if (part) throw new InvalidStateError(`repair order ${order.id} has consumed parts; close it instead`);
+        .innerJoin(stockDocuments, eq(stockDocuments.id, repairOrderParts.stockDocumentId))
+        .where(and(eq(repairOrderParts.repairOrderId, order.id), eq(stockDocuments.status, "posted")));
+      if (consumed.length > 0 && !r.returnParts) {
+        throw new InvalidStateError(
+          `repair order ${order.id} has consumed parts: close it, or cancel it with returnParts to put them back in stock`,
+        );
+      }
+      for (const { documentId } of consumed) {
+        if (documentId === null) continue; // inner join: never null
+        await cancelStockDocument(tx, {
+          documentId,
+          actorUserId: r.actorUserId,
+          correlationId: r.correlationId,
+        });
+      }
+      await recomputePartsCost(tx, order.id);
       const canceled = one(
         await tx
           .update(repairOrders)

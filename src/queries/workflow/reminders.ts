@@ -30,7 +30,7 @@ export async function generateReminders(
   const asOf = q.asOf ? sql`${q.asOf.toISOString()}::timestamptz` : sql`now()`;
   const today = sql`(${asOf} AT TIME ZONE 'UTC')::date`;
   const corr = q.correlationId ?? null;
-  return withDbErrors(() =>
+  return withDbErrors("generateReminders", () =>
     db.transaction(async (tx) => {
       const warranty = await rows(
         tx,

@@ -40,7 +40,7 @@ export async function createWorkflowRequest(
   input: CreateWorkflowRequestInput,
 ): Promise<WorkflowRequest> {
   const values = parseInput(createWorkflowRequestInput, input);
-  return withDbErrors(async () => {
+  return withDbErrors("createWorkflowRequest", async () => {
     const row = one(
       await db
         .insert(workflowRequests)
@@ -59,7 +59,7 @@ export async function transitionWorkflowRequest(
   input: TransitionWorkflowRequestInput,
 ): Promise<WorkflowRequest> {
   const { requestId, to, actor } = parseInput(transitionWorkflowRequestInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("transitionWorkflowRequest", () =>
     db.transaction(async (tx) => {
       const [request] = await tx
         .select()

@@ -34,7 +34,7 @@ export async function openMaintenanceTicket(
   input: OpenMaintenanceTicketInput,
 ): Promise<MaintenanceTicket> {
   const values = parseInput(openMaintenanceTicketInput, input);
-  return withDbErrors(async () => {
+  return withDbErrors("openMaintenanceTicket", async () => {
     const row = one(
       await db
         .insert(maintenanceTickets)
@@ -53,7 +53,7 @@ export async function transitionMaintenanceTicket(
   input: TransitionMaintenanceTicketInput,
 ): Promise<MaintenanceTicket> {
   const { ticketId, to, diagnosis, resolution } = parseInput(transitionMaintenanceTicketInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("transitionMaintenanceTicket", () =>
     db.transaction(async (tx) => {
       const [ticket] = await tx
         .select()

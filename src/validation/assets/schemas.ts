@@ -253,6 +253,12 @@ export const moveLocationInput = z.strictObject({
   parentId: uuid().nullable(),
 });
 
+/** A new name: the location's segment in the paths of its whole subtree changes with it. */
+export const renameLocationInput = z.strictObject({
+  locationId: uuid(),
+  ...columnFields(insertLocationSchema, "name"),
+});
+
 export const startInventoryInput = z.strictObject({
   ...columnFields(insertInventorySessionSchema, "name", "createdBy", "correlationId"),
   locationId: uuid(),

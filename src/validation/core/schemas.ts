@@ -24,6 +24,7 @@ import {
   decimal,
   email,
   encryptedSecret,
+  INT32_MAX,
   idInput,
   intRange,
   ipHost,
@@ -202,8 +203,12 @@ export const {
 
 // Operation inputs (src/queries/core) ------------------------------------------------------------
 
-/** A plaintext session token the caller brings (a signed JWT...): only its SHA-256 digest is stored. */
-const plaintextToken = () => z.string().trim().min(1, "must not be empty").max(4096);
+/**
+ * A plaintext session token the caller brings (a signed JWT...): only its SHA-256 digest is stored.
+ * Opaque: hashed exactly as given (never trimmed), so the same string finds the session again.
+ */
+const plaintextToken = () =>
+  z.string().min(1, "must not be empty").max(4096, "must be at most 4096 characters");
 
 export const createSessionInput = z.strictObject({
   userId: uuid(),
@@ -221,15 +226,21 @@ export const sessionTokenInput = z.strictObject({ token: plaintextToken() });
 
 export const revokeSessionInput = z.union([idInput("sessionId"), sessionTokenInput]);
 
-export const recordUsageInput = z.strictObject({
-  ...columnFields(insertUsageLogSchema, "userId", "tier", "qualityScore"),
-  modelId: columnRule(insertUsageLogSchema, "modelId"),
-  /** Provider of the model (part of the stats key; usage_logs has no provider column). */
-  provider: columnRule(insertUserTokenStatSchema, "provider"),
-  promptTokens: columnRule(insertUsageLogSchema, "promptTokens").default(0),
-  completionTokens: columnRule(insertUsageLogSchema, "completionTokens").default(0),
-  totalCost: columnRule(insertUsageLogSchema, "totalCost").default("0"),
-  escalated: z.boolean().default(false),
-  /** True for the first message of a conversation: counts it in conversation_count. */
-  newConversation: z.boolean().default(false),
-});
+export const recordUsageInput = z
+  .strictObject({
+    ...columnFields(insertUsageLogSchema, "userId", "tier", "qualityScore"),
+    modelId: columnRule(insertUsageLogSchema, "modelId"),
+    /** Provider of the model (part of the stats key; usage_logs has no provider column). */
+    provider: columnRule(insertUserTokenStatSchema, "provider"),
+    promptTokens: columnRule(insertUsageLogSchema, "promptTokens").default(0),
+    completionTokens: columnRule(insertUsageLogSchema, "completionTokens").default(0),
+    totalCost: columnRule(insertUsageLogSchema, "totalCost").default("0"),
+    escalated: z.boolean().default(false),
+    /** True for the first message of a conversation: counts it in conversation_count. */
+    newConversation: z.boolean().default(false),
+  })
+  .refine((u) => u.promptTokens + u.completionTokens <= INT32_MAX, {
+    // usage_logs.total_tokens is their sum, an integer column.
+    path: ["completionTokens"],
+    message: `promptTokens + completionTokens must be at most ${INT32_MAX}`,
+  });

@@ -294,4 +294,12 @@ export const closeRepairOrderInput = z.strictObject({
   ...movementActor,
 });
 
-export const cancelRepairOrderInput = z.strictObject({ repairOrderId: uuid(), ...movementActor });
+export const cancelRepairOrderInput = z.strictObject({
+  repairOrderId: uuid(),
+  /**
+   * The order consumed parts that are still out of stock: true cancels their issue documents
+   * (reversing movements put the parts back), false (default) refuses the cancel.
+   */
+  returnParts: z.boolean().default(false),
+  ...movementActor,
+});

@@ -23,6 +23,7 @@ import {
   positiveInt,
   req,
   TEXT_NAME_MAX,
+  timestamp,
   trimmed,
   uuid,
 } from "../refinements.js";
@@ -99,7 +100,7 @@ export const transitionWorkflowRequestInput = z.strictObject({
 
 export const generateRemindersInput = z.strictObject({
   /** "Now" of the run (default: the database's now()). */
-  asOf: z.coerce.date().optional(),
+  asOf: timestamp().optional(),
   /** Warranty ending within this many days (from asOf) gets a warranty_expiring reminder. */
   warrantyWithinDays: positiveInt(3650).default(30),
   /** Maintenance is due this many days after the last closed ticket (or purchase, or creation). */
