@@ -13,11 +13,14 @@
  * in transaction mode vs direct; skipped when pgbouncer is not installed).
  * Exit codes: 0 done, 1 failure, 2 usage / no server URL.
  */
+
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { SCALE_SEED } from "../seed/scale/load.js";
 import { consoleProgress, silentProgress } from "../seed/scale/progress.js";
 import { createDb, redactUrl } from "../src/db.js";
+import { EXIT, exitCodeOf, failureLine } from "../src/errors/exit-codes.js";
+import { UsageError } from "../src/errors/operational.js";
 import { benchImpact } from "./impact.js";
 import { describeMachine } from "./machine.js";
 import type { Measure } from "./measure.js";
@@ -32,8 +35,6 @@ import { benchWrites } from "./writes.js";
 
 const GROUPS = ["plans", "reads", "impact", "posting", "writes", "migrate", "pooler"] as const;
 type Group = (typeof GROUPS)[number];
-
-class UsageError extends Error {}
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -86,13 +87,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     o = options(argv);
   } catch (error) {
-    console.error(`usage error: ${(error as Error).message}`);
-    return 2;
+    // parseArgs's own errors (unknown option...) are usage errors too.
+    const usage = error instanceof UsageError ? error : new UsageError((error as Error).message);
+    console.error(failureLine(usage));
+    return exitCodeOf(usage);
   }
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url) {
     console.error("bench needs a PostgreSQL server: set BENCH_DATABASE_URL (or DATABASE_URL)");
-    return 2;
+    return EXIT.usage;
   }
   // With --json, stdout carries the JSON object only: progress and logs go to stderr.
   const log = (line: string) => (o.json ? console.error(line) : console.log(line));
@@ -167,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
       ...(plans ? { plans } : {}),
     };
     console.log(o.json ? JSON.stringify(report) : formatTable(report));
-    return 0;
+    return EXIT.ok;
   } finally {
     await db.release();
   }
@@ -179,6 +182,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(error);
   },
 );

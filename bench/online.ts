@@ -25,7 +25,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { EXIT } from "../src/migrate/exit-codes.js";
+import { EXIT } from "../src/errors/exit-codes.js";
 import { readJournal, sha256 } from "../src/migrate/journal.js";
 import { DEFAULT_LOCK_TIMEOUT_MS } from "../src/migrate/session.js";
 

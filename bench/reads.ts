@@ -7,6 +7,7 @@
 import postgres from "postgres";
 import { createDb, type Database } from "../src/db.js";
 import { encodeCursor, findAssetByCode, getAsset, searchAssets } from "../src/queries/index.js";
+import { likePrefix } from "../src/queries/shared/like.js";
 import { latency, type Measure, paired } from "./measure.js";
 
 export interface AssetSample {
@@ -59,7 +60,6 @@ export interface ReadCase<I> {
 }
 
 const PAGE = 50;
-const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const page = async (p: Promise<{ items: Row[] }>) => (await p).items;
 const one = async (p: Promise<Row | null>) => {
   const row = await p;

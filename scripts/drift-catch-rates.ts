@@ -17,6 +17,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { createDb } from "../src/db.js";
+import { EXIT, exitCodeOf, failureLine } from "../src/errors/exit-codes.js";
 import { compareSchemas, readSchema } from "../src/migrate/drift.js";
 import { migrate } from "../src/migrate/runner.js";
 import { createDatabaseSql, dropDatabaseSql, maintenance, withDatabase } from "../src/migrate/server.js";
@@ -26,7 +27,7 @@ const exec = promisify(execFile);
 const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!url) {
   console.error("error: set BENCH_DATABASE_URL (a server where databases may be created)");
-  process.exit(2);
+  process.exit(EXIT.usage);
 }
 const stamp = Date.now().toString(36);
 const names = {
@@ -170,8 +171,8 @@ async function main() {
 
 main()
   .catch((error) => {
-    console.error(`error: ${(error as Error).message}`);
-    process.exitCode = 1;
+    console.error(failureLine(error));
+    process.exitCode = exitCodeOf(error);
   })
   .finally(() =>
     maintenance(url as string, [

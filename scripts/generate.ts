@@ -19,6 +19,7 @@
  */
 import { resolve } from "node:path";
 import { MIGRATIONS_FOLDER } from "../src/config.js";
+import { EXIT, exitCodeOf, failureLine } from "../src/errors/exit-codes.js";
 import { checkChain, formatChainProblems } from "../src/migrate/chain.js";
 import { downAccepted, readDown, readDownRecord } from "../src/migrate/downs.js";
 import { readJournal } from "../src/migrate/journal.js";
@@ -68,31 +69,31 @@ async function downs(acceptDown: string[]): Promise<number> {
   const pending = run.problems.filter((d) => d.state === "unwritten" && !run.templates.includes(d.tag));
   for (const d of pending) console.log(`db:generate: still to write: ${d.reason}`);
   const blocking = run.problems.filter((d) => d.state !== "unwritten");
-  if (blocking.length === 0) return 0;
+  if (blocking.length === 0) return EXIT.ok;
   console.error(
     `db:generate: down migrations need a decision:\n${blocking.map((d) => `  ${d.tag}: ${d.reason}`).join("\n")}`,
   );
-  return 1;
+  return EXIT.error;
 }
 
 async function generate(args: string[]): Promise<number> {
   const split = splitArgs(args);
   if (!split) {
     console.error("usage: npm run db:generate -- [--accept-down <tag>]... [drizzle-kit generate options]");
-    return 2;
+    return EXIT.usage;
   }
-  if (!chainOk("db:generate")) return 1;
+  if (!chainOk("db:generate")) return EXIT.error;
   const run = await drizzleKitGenerate(split.kit, { cwd: process.cwd(), folder, echo: true });
   const { outcome } = run;
   if (outcome.kind === "failed") {
     console.error(`db:generate: ${outcome.reason}; nothing was written`);
-    return 1;
+    return EXIT.error;
   }
   if (outcome.kind === "nothing") {
     console.log("db:generate: no schema changes, no migration written");
     return downs(split.acceptDown);
   }
-  if (!chainOk("db:generate")) return 1;
+  if (!chainOk("db:generate")) return EXIT.error;
   console.log(
     `db:generate: wrote ${folder}/${outcome.tag}.sql${outcome.custom ? " (custom: write its SQL by hand)" : ""}; review it, then commit it with ${folder}/meta/`,
   );
@@ -115,8 +116,8 @@ function downsOk(): boolean {
 
 async function check(): Promise<number> {
   const ci = process.env.CI === "true";
-  if (!chainOk("migrations:check")) return 1;
-  if (!downsOk()) return 1;
+  if (!chainOk("migrations:check")) return EXIT.error;
+  if (!downsOk()) return EXIT.error;
   const outcome = await pendingSchemaChanges(process.cwd(), folder);
   if (outcome.kind !== "nothing") {
     const reason = outcome.kind === "failed" ? outcome.reason : "drizzle-kit would write a migration";
@@ -124,7 +125,7 @@ async function check(): Promise<number> {
       `migrations:check: drizzle-kit generate did not report "No schema changes": ${reason}.\n` +
         "  fix: `npm run db:generate -- --name <what_changed>` (in a terminal), then commit drizzle/",
     );
-    return 1;
+    return EXIT.error;
   }
   const cwd = process.cwd();
   const { Git, gitRoot } = await import("./lib/git.js"); // only the check needs git
@@ -132,7 +133,7 @@ async function check(): Promise<number> {
     const message = "migrations:check: not a git checkout, cannot see whether drizzle/ is committed";
     if (ci) {
       console.error(`${message} (CI=true: failing)`);
-      return 2;
+      return EXIT.usage;
     }
     console.warn(`warning: ${message}`);
   } else {
@@ -141,21 +142,21 @@ async function check(): Promise<number> {
       console.error(
         `migrations:check: ${folder}/ has changes git does not have committed:\n${changed.map((l) => `  ${l}`).join("\n")}\nCommit them (CI checks the committed migrations).`,
       );
-      return 1;
+      return EXIT.error;
     }
   }
   const { entries } = checkChain(resolve(folder));
   console.log(
     `migrations:check: pass (${entries.length} migrations in one linear chain, each with a reviewed down; drizzle-kit generate: no schema changes${gitRoot(cwd) ? `; ${folder}/ committed` : ""})`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 async function main(argv: string[]): Promise<number> {
   if (!argv.includes("--check")) return generate(argv);
   if (argv.length > 1) {
     console.error("usage: tsx scripts/generate.ts --check (takes no other option)");
-    return 2;
+    return EXIT.usage;
   }
   return check();
 }
@@ -165,7 +166,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    console.error(failureLine(error));
+    process.exitCode = exitCodeOf(error);
   },
 );

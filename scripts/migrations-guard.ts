@@ -8,9 +8,12 @@
  * can no longer be edited or acknowledged.
  * Exit 0 = pass (warnings allowed), 1 = blocking findings, 2 = cannot run.
  */
+
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { MIGRATIONS_FOLDER } from "../src/config.js";
+import { EXIT, exitCodeOf } from "../src/errors/exit-codes.js";
+import { GuardBaseError } from "../src/errors/operational.js";
 import { DOWN_SUFFIX } from "../src/migrate/downs.js";
 import {
   ACK_SYNTAX,
@@ -23,7 +26,6 @@ import {
 } from "../src/migrate/guard.js";
 import {
   type Base,
-  GuardBaseError,
   git,
   isCi,
   laptopFallback,
@@ -76,7 +78,7 @@ async function main(): Promise<number> {
   if (base === null) {
     if (isCi()) {
       console.error(`migrations guard: ${NO_BASE_MESSAGE} (CI=true: failing closed)`);
-      return 2;
+      return exitCodeOf(new GuardBaseError(NO_BASE_MESSAGE));
     }
     console.error(`migrations guard: warning: ${NO_BASE_MESSAGE}`);
     base = laptopFallback();
@@ -108,10 +110,10 @@ async function main(): Promise<number> {
     console.error(
       'Never edit a migration already on main: write a new one. Rules and reasons: README, "Migration guard".',
     );
-    return 1;
+    return EXIT.error;
   }
   console.log("migrations guard: pass");
-  return 0;
+  return EXIT.ok;
 }
 
 main().then(
@@ -120,6 +122,7 @@ main().then(
   },
   (error: unknown) => {
     console.error(`migrations guard: ${error instanceof GuardBaseError ? error.message : String(error)}`);
-    process.exitCode = 2;
+    // GuardBaseError: 2 (the checkout cannot show the base); anything unexpected: 2 as well, failing closed.
+    process.exitCode = error instanceof GuardBaseError ? exitCodeOf(error) : EXIT.usage;
   },
 );

@@ -3,9 +3,11 @@
  * migrations followed by this branch's, renumbered (scripts/lib/rebase.ts says how).
  * Exit: 0 done, 1 failed (drizzle/ put back), 2 usage / no base, 7 refused (nothing changed).
  */
+
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { EXIT } from "../src/migrate/exit-codes.js";
+import { EXIT, exitCodeOf, failureLine } from "../src/errors/exit-codes.js";
+import { RebaseFailedError, RebaseRefusedError, RebaseUsageError } from "../src/errors/operational.js";
 import type { RebaseResult } from "./lib/rebase.js";
 
 const USAGE = "usage: npm run db:rebase [-- --onto <ref>] [--dry-run]";
@@ -85,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return EXIT.refused;
   }
-  const { RebaseFailedError, RebaseRefusedError, RebaseUsageError, rebaseMigrations } = lib;
+  const { rebaseMigrations } = lib;
   try {
     const result = await rebaseMigrations({
       cwd: process.cwd(),
@@ -96,19 +98,11 @@ async function main(argv: string[]): Promise<number> {
     report(result);
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof RebaseUsageError) {
-      console.error(`db:rebase: ${error.message}\n${USAGE}`);
-      return EXIT.usage;
-    }
-    if (error instanceof RebaseRefusedError) {
-      console.error(`db:rebase refused: ${error.message}`);
-      return EXIT.refused;
-    }
-    if (error instanceof RebaseFailedError) {
-      console.error(`db:rebase failed: ${error.message}`);
-      return EXIT.error;
-    }
-    throw error;
+    if (error instanceof RebaseUsageError) console.error(`db:rebase: ${error.message}\n${USAGE}`);
+    else if (error instanceof RebaseRefusedError) console.error(`db:rebase refused: ${error.message}`);
+    else if (error instanceof RebaseFailedError) console.error(`db:rebase failed: ${error.message}`);
+    else throw error;
+    return exitCodeOf(error);
   }
 }
 
@@ -117,7 +111,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = EXIT.error;
+    console.error(failureLine(error));
+    process.exitCode = exitCodeOf(error);
   },
 );

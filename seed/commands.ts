@@ -3,20 +3,20 @@
  *   seed [--demo] [--force] [--seed <n>]   reference data (always), then the demo data set
  *   seed --scale <factor> [--seed <n>] [--force]   the production-shaped data set (seed/scale/)
  *   setup                                   migrate, then the reference data (`npm run db:setup`)
- * Exit codes follow src/migrate/exit-codes.ts: 0 ok, 1 error, 2 usage, 7 refused (demo on a non-local host).
+ * Exit codes follow src/errors/exit-codes.ts: 0 ok, 1 error, 2 usage, 7 refused (demo on a non-local host).
  */
+
 import { parseArgs } from "node:util";
 import type { DbHandle } from "../src/db.js";
-import { ValidationError } from "../src/errors.js";
-import { EXIT } from "../src/migrate/exit-codes.js";
+import { ValidationError } from "../src/errors/base.js";
+import { EXIT, exitCodeOf } from "../src/errors/exit-codes.js";
+import { SeedUsageError } from "../src/errors/operational.js";
 import { migrate } from "../src/migrate/runner.js";
-import { DemoRefusedError, seedDemo } from "./demo.js";
+import { seedDemo } from "./demo.js";
 import { seedReference } from "./load-reference.js";
 import { formatReport, type SeedReport } from "./upsert.js";
 
 type SeedCommand = { help: string; run: (handle: DbHandle, args: string[]) => Promise<number> };
-
-class SeedUsageError extends Error {}
 
 function printReport(title: string, report: SeedReport): void {
   console.log(title);
@@ -42,13 +42,11 @@ async function runSeed(handle: DbHandle, args: string[]): Promise<number> {
   }
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    console.error("usage error: --seed takes an integer");
-    return EXIT.usage;
+    throw new SeedUsageError("--seed takes an integer");
   }
   if (values.scale !== undefined) {
     if (values.demo) {
-      console.error("usage error: --scale and --demo are separate data sets; pass one");
-      return EXIT.usage;
+      throw new SeedUsageError("--scale and --demo are separate data sets; pass one");
     }
     // Loaded on demand: the other commands (migrate above all) do not pay for the scale generator.
     const { runScaleSeed } = await import("./scale/command.js");
@@ -72,30 +70,17 @@ async function runSeed(handle: DbHandle, args: string[]): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof DemoRefusedError) {
-      console.error(`refused: ${error.message}`);
-      return EXIT.refused;
-    }
-    if (error instanceof ValidationError) {
-      console.error(`error: seed data is invalid: ${error.message}`);
-      return EXIT.error;
-    }
-    throw error;
+    // Anything else (a refusal on a non-local host: DemoRefusedError) reaches src/cli.ts.
+    if (!(error instanceof ValidationError)) throw error;
+    console.error(`error: seed data is invalid: ${error.message}`);
+    return exitCodeOf(error);
   }
 }
 
 export const seedCommands: Record<string, SeedCommand> = {
   seed: {
     help: "load the reference data idempotently; --demo adds the demo data set, --scale <factor> the production-shaped one (local hosts; --force, --seed <n>)",
-    run: async (handle, args) => {
-      try {
-        return await runSeed(handle, args);
-      } catch (error) {
-        if (!(error instanceof SeedUsageError)) throw error;
-        console.error(`usage error: ${error.message}`);
-        return EXIT.usage;
-      }
-    },
+    run: runSeed,
   },
   setup: {
     help: "migrate, then load the reference data (npm run db:setup)",

@@ -1,41 +1,49 @@
 /**
  * The demo data set: deterministic from a fixed seed (same seed -> same codes, IPs, MACs, specs,
- * graph), loaded on top of the reference data in one transaction. About 530 assets across a
- * two-site location tree, vendors, models with valid specs, assignments, CIs linked to assets with
- * valid attribute values, a service dependency graph (endpoint -> load balancer -> apps -> databases
- * on hosts), services with members, warehouses with spare parts and stock (receipts posted through
- * the ledger), a few open repair orders and one inventory session.
+ * graph), loaded on top of the reference data in one transaction, from the plan in
+ * seed/demo-plan.ts. Built through the domain operations (src/queries): locations, models and
+ * assets are created, assets brought to their status by the lifecycle (assignments, returns,
+ * transitions, repair orders with parts issued through posted documents), opening stock received
+ * through the ledger, one stock count scanned; so the data obeys every rule the domain enforces.
+ * Vendors, warehouses, parts, CIs and services have no creating operation and are inserted.
  *
  * Refuses a database whose host is not local unless `force` (it is for development machines).
  * Runs once per database: when demo assets exist it does nothing (reported as skipped).
  */
-import { like, sql } from "drizzle-orm";
+
+import { eq, isNull, like, sql } from "drizzle-orm";
 import { type DbOrTx, rows, type Transaction } from "../src/db.js";
-import { NetOpsError, parseInput } from "../src/errors.js";
+import { DemoRefusedError } from "../src/errors/operational.js";
 import { isLocalUrl } from "../src/migrate/server.js";
 import {
+  addRepairParts,
+  assignAsset,
+  createAsset,
+  createAssetModel,
+  createLocation,
+  createStockDocument,
+  one,
+  openRepairOrder,
+  postStockDocument,
+  progressRepairOrder,
+  returnAsset,
+  scanInventoryItem,
+  startInventorySession,
+  transitionAssetStatus,
+} from "../src/queries/index.js";
+import {
   type ASSET_STATUSES,
-  assetAssignments,
-  assetModels,
   assets,
   cmdbCiAttrValues,
   cmdbCis,
   cmdbRelationships,
   cmdbServiceMembers,
   cmdbServices,
-  inventoryItems,
-  inventorySessions,
   type JsonObject,
   locations,
   type NewAsset,
   type NewCmdbCi,
-  repairOrderParts,
-  repairOrders,
-  sparePartMovements,
-  sparePartStock,
   spareParts,
-  stockDocumentLines,
-  stockDocuments,
   vendors,
   warehouses,
 } from "../src/schema/index.js";
@@ -43,9 +51,22 @@ import {
   activeAttrDefs,
   activeSpecDefs,
   type FieldDefinition,
-  insertAssetSchema,
   parseFields,
 } from "../src/validation/index.js";
+import {
+  BUILDINGS,
+  DEPARTMENTS,
+  FIRST_NAMES,
+  FLOORS,
+  LAST_NAMES,
+  type ModelPlan,
+  PARTS,
+  PLAN,
+  REPAIR_CASES,
+  SITES,
+  VENDORS,
+  type VendorName,
+} from "./demo-plan.js";
 import { dayString, macFrom, type Prng, pad, prng, valuesFor } from "./generate.js";
 import { seedReference } from "./load-reference.js";
 import type { SeedReport } from "./upsert.js";
@@ -73,13 +94,6 @@ export interface DemoReport {
   inserted: Record<string, number>;
 }
 
-export class DemoRefusedError extends NetOpsError {
-  override name = "DemoRefusedError";
-  constructor(message: string) {
-    super("DEMO_REFUSED", message);
-  }
-}
-
 /** Local = loopback/Unix socket URL; without a URL, the server's own view (NULL for sockets/PGlite). */
 async function assertLocal(db: DbOrTx, options: DemoOptions): Promise<void> {
   if (options.force) return;
@@ -101,6 +115,42 @@ async function assertLocal(db: DbOrTx, options: DemoOptions): Promise<void> {
   }
 }
 
+/** The tables the demo data set writes (reported as rows inserted per table). */
+const DEMO_TABLES = [
+  "locations",
+  "vendors",
+  "asset_models",
+  "assets",
+  "asset_assignments",
+  "asset_events",
+  "cmdb_cis",
+  "cmdb_ci_attr_values",
+  "cmdb_relationships",
+  "cmdb_services",
+  "cmdb_service_members",
+  "warehouses",
+  "spare_parts",
+  "spare_part_stock",
+  "stock_documents",
+  "stock_document_lines",
+  "spare_part_movements",
+  "repair_orders",
+  "repair_order_parts",
+  "inventory_sessions",
+  "inventory_items",
+] as const;
+
+async function tableCounts(db: DbOrTx): Promise<Record<string, number>> {
+  const [row] = await rows<Record<string, number>>(
+    db,
+    sql.raw(`SELECT ${DEMO_TABLES.map((t) => `(SELECT count(*)::int FROM "${t}") AS "${t}"`).join(", ")}`),
+  );
+  return row ?? {};
+}
+
+/** Who the demo's writes are attributed to (asset events, movements, documents). */
+const DEMO_ACTOR = "demo";
+
 export async function seedDemo(db: DbOrTx, options: DemoOptions = {}): Promise<DemoReport> {
   await assertLocal(db, options);
   const reference = await seedReference(db);
@@ -112,385 +162,32 @@ export async function seedDemo(db: DbOrTx, options: DemoOptions = {}): Promise<D
       .where(like(assets.assetCode, `${DEMO_PREFIX}%`))
       .limit(1);
     if (existing) return true;
-    await new DemoBuilder(tx, prng(options.seed ?? DEMO_SEED), inserted).build();
+    const before = await tableCounts(tx);
+    await new DemoBuilder(tx, prng(options.seed ?? DEMO_SEED)).build();
+    const after = await tableCounts(tx);
+    for (const table of DEMO_TABLES) inserted[table] = (after[table] ?? 0) - (before[table] ?? 0);
     return false;
   });
   return { skipped, reference, inserted };
 }
-
-// ------------------------------------------------------------------------------------------------
-
-const SITES = [
-  { name: "HCM Campus", short: "hcm", net: 10 },
-  { name: "HN Datacenter", short: "hn", net: 11 },
-];
-const BUILDINGS = ["Building A", "Building B"];
-const FLOORS = ["Floor 1", "Floor 2", "Floor 3"];
-
-const VENDORS = [
-  { name: "Cisco Systems", oui: "00000c", domain: "cisco" },
-  { name: "Juniper Networks", oui: "000585", domain: "juniper" },
-  { name: "Fortinet", oui: "00090f", domain: "fortinet" },
-  { name: "HPE Aruba Networking", oui: "000b86", domain: "aruba" },
-  { name: "Dell Technologies", oui: "d4ae52", domain: "dell" },
-  { name: "Hewlett Packard Enterprise", oui: "9440c9", domain: "hpe" },
-  { name: "Lenovo", oui: "e8e0b7", domain: "lenovo" },
-  { name: "APC by Schneider Electric", oui: "000654", domain: "apc" },
-  { name: "NetApp", oui: "00a098", domain: "netapp" },
-  { name: "Yealink", oui: "805ec0", domain: "yealink" },
-  { name: "HP Inc.", oui: "3024a9", domain: "hp" },
-  { name: "LG Electronics", oui: "a8237f", domain: "lg" },
-] as const;
-type VendorName = (typeof VENDORS)[number]["name"];
-
-interface ModelPlan {
-  vendor: VendorName;
-  brand: string;
-  model: string;
-  fixed?: JsonObject;
-}
-
-interface CategoryPlan {
-  category: string;
-  prefix: string;
-  count: number;
-  infra: boolean;
-  vlan: number | null;
-  networked: boolean;
-  models: ModelPlan[];
-}
-
-const PLAN: CategoryPlan[] = [
-  {
-    category: "Switch",
-    prefix: "SW",
-    count: 40,
-    infra: true,
-    vlan: 10,
-    networked: true,
-    models: [
-      {
-        vendor: "Cisco Systems",
-        brand: "Cisco",
-        model: "Catalyst 9300-48P",
-        fixed: { port_count: 48, uplink_speed: "10G", layer: "L3", poe_budget: 715 },
-      },
-      {
-        vendor: "HPE Aruba Networking",
-        brand: "Aruba",
-        model: "CX 6100 24G",
-        fixed: { port_count: 24, uplink_speed: "10G", layer: "L2", poe_budget: 370 },
-      },
-      {
-        vendor: "Juniper Networks",
-        brand: "Juniper",
-        model: "EX4100-48P",
-        fixed: { port_count: 48, uplink_speed: "25G", layer: "L3", poe_budget: 740 },
-      },
-    ],
-  },
-  {
-    category: "Router",
-    prefix: "RT",
-    count: 6,
-    infra: true,
-    vlan: 10,
-    networked: true,
-    models: [
-      {
-        vendor: "Cisco Systems",
-        brand: "Cisco",
-        model: "ISR 4331",
-        fixed: { wan_ports: 3, throughput_gbps: 0.3, uplink_speed: "1G" },
-      },
-      {
-        vendor: "Juniper Networks",
-        brand: "Juniper",
-        model: "MX204",
-        fixed: { wan_ports: 8, throughput_gbps: 400, uplink_speed: "100G" },
-      },
-    ],
-  },
-  {
-    category: "Firewall",
-    prefix: "FW",
-    count: 4,
-    infra: true,
-    vlan: 10,
-    networked: true,
-    models: [
-      {
-        vendor: "Fortinet",
-        brand: "Fortinet",
-        model: "FortiGate 200F",
-        fixed: { throughput_gbps: 27, ha_capable: true, license_tier: "utm" },
-      },
-      {
-        vendor: "Fortinet",
-        brand: "Fortinet",
-        model: "FortiGate 60F",
-        fixed: { throughput_gbps: 10, ha_capable: false, license_tier: "base" },
-      },
-    ],
-  },
-  {
-    category: "Access Point",
-    prefix: "AP",
-    count: 30,
-    infra: false,
-    vlan: 20,
-    networked: true,
-    models: [
-      {
-        vendor: "HPE Aruba Networking",
-        brand: "Aruba",
-        model: "AP-535",
-        fixed: { wifi_standard: "wifi6", poe_class: "802.3at" },
-      },
-      {
-        vendor: "Cisco Systems",
-        brand: "Cisco",
-        model: "CW9166I",
-        fixed: { wifi_standard: "wifi6e", poe_class: "802.3bt" },
-      },
-    ],
-  },
-  {
-    category: "Server",
-    prefix: "SRV",
-    count: 30,
-    infra: true,
-    vlan: 10,
-    networked: true,
-    models: [
-      {
-        vendor: "Dell Technologies",
-        brand: "Dell",
-        model: "PowerEdge R750",
-        fixed: { form_factor: "rack", cpu_sockets: 2, cpu_cores: 56, ram_gb: 512, rack_units: 2 },
-      },
-      {
-        vendor: "Hewlett Packard Enterprise",
-        brand: "HPE",
-        model: "ProLiant DL380 Gen11",
-        fixed: { form_factor: "rack", cpu_sockets: 2, cpu_cores: 64, ram_gb: 768, rack_units: 2 },
-      },
-      {
-        vendor: "Lenovo",
-        brand: "Lenovo",
-        model: "ThinkSystem SR650 V3",
-        fixed: { form_factor: "rack", cpu_sockets: 2, cpu_cores: 48, ram_gb: 384, rack_units: 2 },
-      },
-    ],
-  },
-  {
-    category: "Storage Array",
-    prefix: "STO",
-    count: 4,
-    infra: true,
-    vlan: 10,
-    networked: true,
-    models: [
-      {
-        vendor: "NetApp",
-        brand: "NetApp",
-        model: "AFF A400",
-        fixed: { raw_capacity_tb: 368.6, protocol: "nfs", controllers: 2 },
-      },
-      {
-        vendor: "Dell Technologies",
-        brand: "Dell",
-        model: "PowerStore 1200T",
-        fixed: { raw_capacity_tb: 184.3, protocol: "iscsi", controllers: 2 },
-      },
-    ],
-  },
-  {
-    category: "UPS",
-    prefix: "UPS",
-    count: 10,
-    infra: true,
-    vlan: 10,
-    networked: true,
-    models: [
-      {
-        vendor: "APC by Schneider Electric",
-        brand: "APC",
-        model: "Smart-UPS SRT 5000",
-        fixed: { capacity_va: 5000, capacity_w: 4500, input_voltage: "230V" },
-      },
-      {
-        vendor: "APC by Schneider Electric",
-        brand: "APC",
-        model: "Smart-UPS 3000",
-        fixed: { capacity_va: 3000, capacity_w: 2700, input_voltage: "230V" },
-      },
-    ],
-  },
-  {
-    category: "Laptop",
-    prefix: "LT",
-    count: 150,
-    infra: false,
-    vlan: 100,
-    networked: true,
-    models: [
-      {
-        vendor: "Dell Technologies",
-        brand: "Dell",
-        model: "Latitude 7440",
-        fixed: {
-          cpu_model: "Intel Core i7-1365U",
-          ram_gb: 16,
-          storage_gb: 512,
-          screen_inches: 14,
-          operating_system: "windows11",
-        },
-      },
-      {
-        vendor: "Lenovo",
-        brand: "Lenovo",
-        model: "ThinkPad T14 Gen 4",
-        fixed: {
-          cpu_model: "AMD Ryzen 7 PRO 7840U",
-          ram_gb: 32,
-          storage_gb: 1024,
-          screen_inches: 14,
-          operating_system: "windows11",
-        },
-      },
-      {
-        vendor: "HP Inc.",
-        brand: "HP",
-        model: "EliteBook 840 G10",
-        fixed: {
-          cpu_model: "Intel Core i5-1345U",
-          ram_gb: 16,
-          storage_gb: 512,
-          screen_inches: 14,
-          operating_system: "ubuntu",
-        },
-      },
-    ],
-  },
-  {
-    category: "Desktop",
-    prefix: "DT",
-    count: 80,
-    infra: false,
-    vlan: 110,
-    networked: true,
-    models: [
-      {
-        vendor: "Dell Technologies",
-        brand: "Dell",
-        model: "OptiPlex 7010 SFF",
-        fixed: { form_factor: "sff", ram_gb: 16, storage_gb: 512 },
-      },
-      {
-        vendor: "HP Inc.",
-        brand: "HP",
-        model: "ProDesk 400 G9",
-        fixed: { form_factor: "tower", ram_gb: 8, storage_gb: 256 },
-      },
-    ],
-  },
-  {
-    category: "Monitor",
-    prefix: "MON",
-    count: 100,
-    infra: false,
-    vlan: null,
-    networked: false,
-    models: [
-      {
-        vendor: "Dell Technologies",
-        brand: "Dell",
-        model: "P2423D",
-        fixed: { screen_inches: 23.8, resolution: "2560x1440", panel_type: "ips" },
-      },
-      {
-        vendor: "LG Electronics",
-        brand: "LG",
-        model: "27UL550-W",
-        fixed: { screen_inches: 27, resolution: "3840x2160", panel_type: "ips" },
-      },
-    ],
-  },
-  {
-    category: "Printer",
-    prefix: "PRN",
-    count: 15,
-    infra: false,
-    vlan: 40,
-    networked: true,
-    models: [
-      {
-        vendor: "HP Inc.",
-        brand: "HP",
-        model: "LaserJet Pro M404dn",
-        fixed: { technology: "laser", color: false, pages_per_minute: 40 },
-      },
-      {
-        vendor: "HP Inc.",
-        brand: "HP",
-        model: "Color LaserJet M555dn",
-        fixed: { technology: "laser", color: true, pages_per_minute: 38 },
-      },
-    ],
-  },
-  {
-    category: "IP Phone",
-    prefix: "PH",
-    count: 60,
-    infra: false,
-    vlan: 30,
-    networked: true,
-    models: [
-      {
-        vendor: "Yealink",
-        brand: "Yealink",
-        model: "SIP-T54W",
-        fixed: { line_keys: 16, poe_class: "802.3af" },
-      },
-      {
-        vendor: "Cisco Systems",
-        brand: "Cisco",
-        model: "IP Phone 8845",
-        fixed: { line_keys: 5, poe_class: "802.3af" },
-      },
-    ],
-  },
-];
-
-const FIRST_NAMES = [
-  "An",
-  "Binh",
-  "Chi",
-  "Dung",
-  "Giang",
-  "Hai",
-  "Hoa",
-  "Khanh",
-  "Lan",
-  "Linh",
-  "Minh",
-  "Nam",
-  "Phuong",
-  "Quang",
-  "Thao",
-  "Trang",
-  "Tuan",
-  "Vy",
-];
-const LAST_NAMES = ["Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo"];
-const DEPARTMENTS = ["Finance", "Sales", "Engineering", "Operations", "HR", "Support"];
 
 interface Loc {
   id: string;
   site: number;
   building: number;
   serverRoom: boolean;
+}
+
+interface PlannedAsset {
+  category: string;
+  /** The status the lifecycle brings the asset to (it is created in_stock). */
+  target: AssetStatus;
+  row: Omit<NewAsset, "status">;
+}
+
+interface DemoStock {
+  parts: { code: string; id: string; name: string; cost: string }[];
+  warehouseId: string;
 }
 
 interface AssetRow {
@@ -529,12 +226,7 @@ class DemoBuilder {
   constructor(
     private readonly tx: Transaction,
     private readonly r: Prng,
-    private readonly inserted: Record<string, number>,
   ) {}
-
-  private note(table: string, n: number) {
-    this.inserted[table] = (this.inserted[table] ?? 0) + n;
-  }
 
   private nextIp(site: number, subnet: number): string {
     const key = `${site}.${subnet}`;
@@ -552,35 +244,27 @@ class DemoBuilder {
     const rooms = await this.locations();
     const vendorIds = await this.vendors();
     const models = await this.models(vendorIds);
-    const assetRows = await this.assets(rooms, vendorIds, models);
-    await this.assignments(assetRows);
-    const cis = await this.cmdb(assetRows);
-    const parts = await this.warehouse(rooms);
-    await this.repairs(assetRows, parts);
+    const planned = this.plannedAssets(rooms, vendorIds, models);
+    const assetRows = await this.assets(planned);
+    await this.cmdb(assetRows);
+    const stock = await this.warehouse();
+    await this.lifecycle(assetRows, stock);
     await this.inventory(rooms, assetRows);
-    void cis;
   }
 
+  /** The location tree through createLocation (paths computed by the domain). */
   private async locations(): Promise<Loc[]> {
     const rooms: Loc[] = [];
-    const add = async (name: string, parent: { id: string; path: string } | null) => {
-      const path = `${parent ? parent.path : "/"}${name.replaceAll("/", "-")}/`;
-      const [row] = await this.tx
-        .insert(locations)
-        .values({ name, parentId: parent?.id ?? null, path })
-        .returning({ id: locations.id, path: locations.path });
-      this.note("locations", 1);
-      return row as { id: string; path: string };
-    };
+    const add = (name: string, parentId: string | null) => createLocation(this.tx, { name, parentId });
     for (const [s, site] of SITES.entries()) {
       const siteRow = await add(site.name, null);
       for (const [b, building] of BUILDINGS.entries()) {
-        const buildingRow = await add(building, siteRow);
+        const buildingRow = await add(building, siteRow.id);
         for (const [f, floor] of FLOORS.entries()) {
-          const floorRow = await add(floor, buildingRow);
+          const floorRow = await add(floor, buildingRow.id);
           for (let i = 1; i <= 4; i++) {
             const serverRoom = f === 0 && i === 1;
-            const room = await add(serverRoom ? "Server Room" : `Room ${f + 1}${pad(i, 2)}`, floorRow);
+            const room = await add(serverRoom ? "Server Room" : `Room ${f + 1}${pad(i, 2)}`, floorRow.id);
             rooms.push({ id: room.id, site: s, building: b, serverRoom });
           }
         }
@@ -602,7 +286,6 @@ class DemoBuilder {
         })),
       )
       .returning({ id: vendors.id, name: vendors.name });
-    this.note("vendors", rows.length);
     const ids = new Map<VendorName, { id: string; oui: string }>();
     for (const v of VENDORS)
       ids.set(v.name, { id: rows.find((r) => r.name === v.name)?.id as string, oui: v.oui });
@@ -631,30 +314,27 @@ class DemoBuilder {
             day: BASE_DAY,
           }),
         );
-        const [row] = await this.tx
-          .insert(assetModels)
-          .values({
-            categoryId: category.id,
-            specVersionId: active.versionId,
-            vendorId: vendorIds.get(m.vendor)?.id ?? null,
-            brand: m.brand,
-            model: m.model,
-            spec,
-          })
-          .returning({ id: assetModels.id });
-        list.push({ id: (row as { id: string }).id, plan: m });
+        // createAssetModel validates the spec against the active version again and records it.
+        const row = await createAssetModel(this.tx, {
+          categoryId: category.id,
+          vendorId: vendorIds.get(m.vendor)?.id ?? null,
+          brand: m.brand,
+          model: m.model,
+          spec,
+        });
+        list.push({ id: row.id, plan: m });
       }
-      this.note("asset_models", list.length);
       byCategory.set(plan.category, list);
     }
     return byCategory;
   }
 
-  private async assets(
+  /** Every asset of the plan with the status it should reach: pure (the PRNG only), no writes. */
+  private plannedAssets(
     rooms: Loc[],
     vendorIds: Map<VendorName, { id: string; oui: string }>,
     models: Map<string, { id: string; plan: ModelPlan }[]>,
-  ): Promise<AssetRow[]> {
+  ): PlannedAsset[] {
     const r = this.r;
     const serverRooms = rooms.filter((l) => l.serverRoom);
     const offices = rooms.filter((l) => !l.serverRoom);
@@ -713,31 +393,32 @@ class DemoBuilder {
         }
       }
     }
-    // Every row passes the same validation the application uses.
-    const checked = values.map(({ category, ...row }) => ({
+    return values.map(({ category, status, ...row }) => ({
       category,
-      row: parseInput(insertAssetSchema, row),
+      target: status ?? "in_stock",
+      row,
     }));
-    const ids = (await insertChunked(checked, (chunk) =>
-      this.tx
-        .insert(assets)
-        .values(chunk.map((c) => c.row))
-        .returning({ id: assets.id, assetCode: assets.assetCode }),
-    )) as { id: string; assetCode: string }[];
-    this.note("assets", ids.length);
-    const idByCode = new Map(ids.map((a) => [a.assetCode, a.id]));
-    return checked.map(({ category, row }) => ({
-      id: idByCode.get(row.assetCode) as string,
-      assetCode: row.assetCode,
-      category,
-      status: (row.status ?? "in_stock") as AssetStatus,
-      mgmtIp: row.mgmtIp ?? null,
-      macAddress: row.macAddress ?? null,
-      hostname: row.hostname ?? null,
-      locationId: row.locationId ?? null,
-      modelId: row.modelId ?? null,
-      vendorId: row.vendorId ?? null,
-    }));
+  }
+
+  /** Each asset through createAsset (validated, in_stock, `created` event); the lifecycle comes later. */
+  private async assets(planned: PlannedAsset[]): Promise<AssetRow[]> {
+    const out: AssetRow[] = [];
+    for (const { category, target, row } of planned) {
+      const asset = await createAsset(this.tx, { ...row, actorUserId: DEMO_ACTOR });
+      out.push({
+        id: asset.id,
+        assetCode: asset.assetCode,
+        category,
+        status: target,
+        mgmtIp: asset.mgmtIp,
+        macAddress: asset.macAddress,
+        hostname: asset.hostname,
+        locationId: asset.locationId,
+        modelId: asset.modelId,
+        vendorId: asset.vendorId,
+      });
+    }
+    return out;
   }
 
   private person(): { id: string; name: string } {
@@ -745,51 +426,6 @@ class DemoBuilder {
     const last = this.r.pick(LAST_NAMES);
     const n = this.r.int(1, 999);
     return { id: `${first}.${last}${n}`.toLowerCase(), name: `${last} ${first}` };
-  }
-
-  private async assignments(rows: AssetRow[]): Promise<void> {
-    const values: (typeof assetAssignments.$inferInsert)[] = [];
-    const endUser = new Set(["Laptop", "Desktop", "Monitor", "IP Phone"]);
-    for (const a of rows) {
-      if (!endUser.has(a.category)) continue;
-      const assignedAt = new Date(`${dayString("2022-01-01", this.r.int(0, 1000))}T09:00:00Z`);
-      if (a.status === "in_use") {
-        const p = this.person();
-        values.push({
-          assetId: a.id,
-          assigneeType: "person",
-          assigneeId: p.id,
-          assigneeName: p.name,
-          assignedAt,
-        });
-      } else if (a.status === "in_stock" && this.r.chance(0.5)) {
-        // A returned device keeps its history.
-        const p = this.person();
-        const returnedAt = new Date(assignedAt.getTime() + this.r.int(30, 400) * 86_400_000);
-        values.push({
-          assetId: a.id,
-          assigneeType: "person",
-          assigneeId: p.id,
-          assigneeName: p.name,
-          assignedAt,
-          returnedAt,
-          note: "returned to stock",
-        });
-      }
-    }
-    for (const a of rows.filter((x) => x.category === "Printer" && x.status === "in_use")) {
-      const dept = this.r.pick(DEPARTMENTS);
-      values.push({
-        assetId: a.id,
-        assigneeType: "department",
-        assigneeId: dept.toLowerCase(),
-        assigneeName: dept,
-      });
-    }
-    await insertChunked(values, (chunk) =>
-      this.tx.insert(assetAssignments).values(chunk).returning({ id: assetAssignments.id }),
-    );
-    this.note("asset_assignments", values.length);
   }
 
   private async cmdb(rows: AssetRow[]) {
@@ -953,7 +589,6 @@ class DemoBuilder {
         .values(chunk.map((p) => p.ci))
         .returning({ id: cmdbCis.id, ciCode: cmdbCis.ciCode }),
     )) as { id: string; ciCode: string }[];
-    this.note("cmdb_cis", inserted.length);
     const ciId = new Map(inserted.map((c) => [c.ciCode, c.id]));
     for (const p of plans) {
       const { versionId, defs } = await defsOf(p.type);
@@ -974,7 +609,6 @@ class DemoBuilder {
     await insertChunked(attrRows, (chunk) =>
       tx.insert(cmdbCiAttrValues).values(chunk).returning({ id: cmdbCiAttrValues.id }),
     );
-    this.note("cmdb_ci_attr_values", attrRows.length);
 
     // The dependency graph: endpoint -> lb -> apps -> db; apps and dbs run on VMs or hosts; VMs on hosts;
     // switches connect hosts; storage backs up databases.
@@ -1008,7 +642,6 @@ class DemoBuilder {
     await insertChunked([...rel.values()], (chunk) =>
       tx.insert(cmdbRelationships).values(chunk).returning({ id: cmdbRelationships.id }),
     );
-    this.note("cmdb_relationships", rel.size);
 
     // Business services and their members.
     const svcRows = await tx
@@ -1024,7 +657,6 @@ class DemoBuilder {
         })),
       )
       .returning({ id: cmdbServices.id, code: cmdbServices.code });
-    this.note("cmdb_services", svcRows.length);
     const members: (typeof cmdbServiceMembers.$inferInsert)[] = [];
     for (const g of graph) {
       const serviceId = svcRows.find((s) => s.code === g.code)?.id as string;
@@ -1035,46 +667,30 @@ class DemoBuilder {
       members.push({ serviceId, ciId: ciId.get(g.db) as string, role: "database" });
     }
     await tx.insert(cmdbServiceMembers).values(members);
-    this.note("cmdb_service_members", members.length);
     return ciId;
   }
 
-  private async warehouse(rooms: Loc[]) {
+  /**
+   * Warehouses and parts (no domain operation creates them: plain inserts), then the opening stock
+   * of each warehouse as a receipt created and posted through the ledger.
+   */
+  private async warehouse(): Promise<DemoStock> {
     const tx = this.tx;
     const r = this.r;
     const siteRoots = await tx
       .select({ id: locations.id, path: locations.path })
       .from(locations)
-      .where(sql`${locations.parentId} IS NULL AND ${locations.id} IN (SELECT l.parent_id FROM locations l)`);
-    void rooms;
+      .where(isNull(locations.parentId));
     const whRows = await tx
       .insert(warehouses)
       .values(
-        SITES.map((s, i) => ({
+        SITES.map((s) => ({
           code: `WH-${s.short.toUpperCase()}-01`,
           name: `${s.name} spare parts store`,
-          locationId: siteRoots.find((l) => l.path === `/${s.name}/`)?.id ?? siteRoots[i]?.id ?? null,
+          locationId: siteRoots.find((l) => l.path === `/${s.name}/`)?.id ?? null,
         })),
       )
       .returning({ id: warehouses.id, code: warehouses.code });
-    this.note("warehouses", whRows.length);
-    const PARTS = [
-      ["SFP-10G-SR", "10GBASE-SR SFP+ transceiver", "optics", "Cisco", "SFP-10G-SR", "38.00"],
-      ["SFP-1G-LX", "1000BASE-LX SFP transceiver", "optics", "Cisco", "GLC-LH-SMD", "22.50"],
-      ["QSFP-40G-SR4", "40GBASE-SR4 QSFP+ transceiver", "optics", "Juniper", "QFX-QSFP-40G-SR4", "95.00"],
-      ["PSU-715W", "715 W power supply (Catalyst 9300)", "power", "Cisco", "PWR-C1-715WAC", "310.00"],
-      ["PSU-800W-HP", "800 W flex slot power supply", "power", "HPE", "P38995-B21", "189.00"],
-      ["FAN-C9300", "Fan module (Catalyst 9300)", "cooling", "Cisco", "FAN-T2", "85.00"],
-      ["RAM-32G-DDR5", "32 GB DDR5-4800 RDIMM", "memory", "Dell", "AC239377", "145.00"],
-      ["RAM-16G-SODIMM", "16 GB DDR5 SO-DIMM", "memory", "Lenovo", "4X71K08907", "52.00"],
-      ["SSD-960G-SATA", "960 GB SATA SSD (server)", "storage", "Dell", "345-BDZZ", "210.00"],
-      ["SSD-512G-NVME", "512 GB NVMe SSD (client)", "storage", "Samsung", "PM9A1", "48.00"],
-      ["HDD-2T-SAS", "2 TB 7.2k SAS HDD", "storage", "HPE", "872485-B21", "160.00"],
-      ["BAT-RBC55", "UPS replacement battery cartridge", "power", "APC", "APCRBC55", "420.00"],
-      ["TONER-59A", "Toner cartridge 59A", "consumables", "HP", "CF259A", "89.00"],
-      ["ADAPT-65W-USBC", "65 W USB-C power adapter", "power", "Dell", "DA65NM190", "29.00"],
-      ["PATCH-CAT6-2M", "Cat6 patch cable 2 m", "cabling", "Generic", "CAT6-2M", "1.80"],
-    ] as const;
     const partRows = await tx
       .insert(spareParts)
       .values(
@@ -1084,161 +700,146 @@ class DemoBuilder {
           category,
           manufacturer,
           model,
-          uom: code.startsWith("PATCH") ? "pcs" : "pcs",
+          uom: "pcs",
           minLevel: r.int(2, 10),
         })),
       )
       .returning({ id: spareParts.id, partCode: spareParts.partCode });
-    this.note("spare_parts", partRows.length);
     const parts = PARTS.map(([code, name, , , , cost]) => ({
-      id: partRows.find((p) => p.partCode === `SP-${code}`)?.id as string,
+      code,
+      id: one(partRows.filter((p) => p.partCode === `SP-${code}`)).id,
       name,
       cost,
     }));
-
-    // Opening stock: one posted receipt per warehouse, through the ledger (movements), so the
-    // stock rows equal the signed sum of movements.
-    let doc = 0;
-    for (const wh of whRows) {
-      doc += 1;
-      const [d] = await tx
-        .insert(stockDocuments)
-        .values({
-          docType: "receipt",
-          code: `SD-DEMO-${pad(doc)}`,
-          status: "posted",
-          warehouseId: wh.id,
-          docDate: "2025-05-15",
-          note: "Opening stock",
-          createdBy: "demo",
-          approvedBy: "demo",
-        })
-        .returning({ id: stockDocuments.id });
-      const documentId = (d as { id: string }).id;
-      const lines = parts.map((p) => ({ documentId, partId: p.id, qty: r.int(5, 60), unitCost: p.cost }));
-      await tx.insert(stockDocumentLines).values(lines);
-      await tx.insert(sparePartMovements).values(
-        lines.map((l) => ({
-          warehouseId: wh.id,
-          partId: l.partId,
-          movementType: "in" as const,
-          qty: l.qty,
-          unitCost: l.unitCost,
-          refType: "stock_document",
-          refId: documentId,
-          actorUserId: "demo",
-        })),
-      );
-      await tx
-        .insert(sparePartStock)
-        .values(lines.map((l) => ({ warehouseId: wh.id, partId: l.partId, onHand: l.qty, reserved: 0 })));
-      this.note("stock_documents", 1);
-      this.note("stock_document_lines", lines.length);
-      this.note("spare_part_movements", lines.length);
-      this.note("spare_part_stock", lines.length);
+    for (const [i, wh] of whRows.entries()) {
+      const doc = await createStockDocument(tx, {
+        docType: "receipt",
+        code: `SD-DEMO-${pad(i + 1)}`,
+        warehouseId: wh.id,
+        docDate: "2025-05-15",
+        note: "Opening stock",
+        createdBy: DEMO_ACTOR,
+        lines: parts.map((p) => ({ partId: p.id, qty: r.int(5, 60), unitCost: p.cost })),
+      });
+      await postStockDocument(tx, { documentId: doc.id, approvedBy: DEMO_ACTOR, actorUserId: DEMO_ACTOR });
     }
-    return { parts, warehouseId: whRows[0]?.id as string };
+    return { parts, warehouseId: one(whRows).id };
   }
 
-  private async repairs(
-    rows: AssetRow[],
-    stock: { parts: { id: string; name: string; cost: string }[]; warehouseId: string },
-  ) {
-    const broken = rows.filter((a) => a.status === "in_repair").slice(0, 4);
-    const plans = [
-      { title: "Switch reboots under load", severity: "high", status: "diagnosing", repairType: "internal" },
-      {
-        title: "Laptop does not charge",
-        severity: "medium",
-        status: "waiting_parts",
-        repairType: "internal",
-      },
-      { title: "Fan noise and overheating", severity: "medium", status: "open", repairType: "vendor" },
-      { title: "Cracked screen", severity: "low", status: "open", repairType: "internal" },
-    ] as const;
-    let n = 0;
-    for (const [i, asset] of broken.entries()) {
-      const plan = plans[i % plans.length] as (typeof plans)[number];
-      n += 1;
-      const [ro] = await this.tx
-        .insert(repairOrders)
-        .values({
-          assetId: asset.id,
-          code: `RO-DEMO-${pad(n)}`,
-          title: plan.title,
-          description: `Reported by the user of ${asset.assetCode}`,
-          severity: plan.severity,
-          status: plan.status,
-          repairType: plan.repairType,
-          openedAt: new Date(`${dayString(BASE_DAY, -this.r.int(1, 20))}T08:30:00Z`),
-          technicianName: plan.repairType === "internal" ? "Tran Quang" : null,
-          vendorId: plan.repairType === "vendor" ? asset.vendorId : null,
-          createdBy: "demo",
-        })
-        .returning({ id: repairOrders.id });
-      if (plan.status === "waiting_parts") {
-        const part = stock.parts.find((p) => p.name.includes("USB-C")) ?? stock.parts[0];
-        if (part) {
-          await this.tx.insert(repairOrderParts).values({
-            repairOrderId: (ro as { id: string }).id,
-            partId: part.id,
-            partName: part.name,
-            warehouseId: stock.warehouseId,
-            action: "replace",
-            qty: 1,
-            unitCost: part.cost,
-          });
-          this.note("repair_order_parts", 1);
+  /**
+   * Bring each asset to its planned status through the domain: in_use by an assignment (people for
+   * end-user devices, departments for printers and infrastructure), in_stock with a past assignment
+   * returned, in_repair by opening a repair order (parts consumed through a posted issue document),
+   * retired / lost / disposed by status transitions.
+   */
+  private async lifecycle(rows: AssetRow[], stock: DemoStock): Promise<void> {
+    const tx = this.tx;
+    const actor = { actorUserId: DEMO_ACTOR };
+    const endUser = new Set(["Laptop", "Desktop", "Monitor", "IP Phone"]);
+    let repairs = 0;
+    for (const a of rows) {
+      const assignTo = () => {
+        if (endUser.has(a.category)) {
+          const p = this.person();
+          return { assigneeType: "person" as const, assigneeId: p.id, assigneeName: p.name };
         }
+        const dept = a.category === "Printer" ? this.r.pick(DEPARTMENTS) : "Infrastructure";
+        return { assigneeType: "department" as const, assigneeId: dept.toLowerCase(), assigneeName: dept };
+      };
+      switch (a.status) {
+        case "in_use":
+          await assignAsset(tx, { assetId: a.id, ...assignTo(), ...actor });
+          break;
+        case "in_stock":
+          if (endUser.has(a.category) && this.r.chance(0.5)) {
+            // A returned device keeps its history.
+            await assignAsset(tx, { assetId: a.id, ...assignTo(), ...actor });
+            await returnAsset(tx, { assetId: a.id, note: "returned to stock", ...actor });
+          }
+          break;
+        case "in_repair": {
+          const plan = REPAIR_CASES[repairs % REPAIR_CASES.length] as (typeof REPAIR_CASES)[number];
+          repairs += 1;
+          const order = await openRepairOrder(tx, {
+            assetId: a.id,
+            code: `RO-DEMO-${pad(repairs)}`,
+            title: plan.title,
+            description: `Reported by the user of ${a.assetCode}`,
+            severity: plan.severity,
+            repairType: plan.repairType,
+            ...(plan.repairType === "internal" ? { technicianName: "Tran Quang" } : {}),
+            ...(plan.repairType === "vendor" && a.vendorId ? { vendorId: a.vendorId } : {}),
+            createdBy: DEMO_ACTOR,
+            ...actor,
+          });
+          const part = plan.part ? stock.parts.find((p) => p.code === plan.part) : undefined;
+          if (part) {
+            await addRepairParts(tx, {
+              repairOrderId: order.id,
+              warehouseId: stock.warehouseId,
+              parts: [{ partId: part.id, qty: 1 }],
+              ...actor,
+            });
+          }
+          if (plan.progress)
+            await progressRepairOrder(tx, { repairOrderId: order.id, status: plan.progress });
+          break;
+        }
+        case "retired":
+          await transitionAssetStatus(tx, { assetId: a.id, to: "retired", ...actor });
+          break;
+        case "lost":
+          await transitionAssetStatus(tx, { assetId: a.id, to: "lost", ...actor });
+          break;
+        case "disposed":
+          await transitionAssetStatus(tx, { assetId: a.id, to: "retired", ...actor });
+          await transitionAssetStatus(tx, { assetId: a.id, to: "disposed", ...actor });
+          break;
       }
     }
-    this.note("repair_orders", n);
   }
 
-  private async inventory(rooms: Loc[], rows: AssetRow[]) {
+  /**
+   * One stock count in progress over the first building of the first site: startInventorySession
+   * snapshots its assets as missing items; most are then scanned where they are, some in another
+   * room (moved), a few never (missing), plus a few tags nobody knows (unknown).
+   */
+  private async inventory(rooms: Loc[], rows: AssetRow[]): Promise<void> {
     const r = this.r;
     const scope = rooms.filter((l) => l.site === 0 && l.building === 0);
-    const scopeIds = new Set(scope.map((l) => l.id));
     const [building] = await this.tx
       .select({ id: locations.id })
       .from(locations)
-      .where(sql`${locations.path} = ${`/${SITES[0]?.name}/${BUILDINGS[0]}/`}`);
-    const [session] = await this.tx
-      .insert(inventorySessions)
-      .values({
-        name: `Inventory ${SITES[0]?.name} ${BUILDINGS[0]} 2025-Q2`,
-        locationId: building?.id ?? null,
-        status: "in_progress",
-        startedAt: new Date(`${BASE_DAY}T07:00:00Z`),
-        createdBy: "demo",
-      })
-      .returning({ id: inventorySessions.id });
-    this.note("inventory_sessions", 1);
-    const sessionId = (session as { id: string }).id;
-    const items: (typeof inventoryItems.$inferInsert)[] = [];
+      .where(eq(locations.path, `/${SITES[0]?.name}/${BUILDINGS[0]}/`));
+    if (!building) throw new Error("demo: the first building is missing");
+    const { session } = await startInventorySession(this.tx, {
+      name: `Inventory ${SITES[0]?.name} ${BUILDINGS[0]} 2025-Q2`,
+      locationId: building.id,
+      createdBy: DEMO_ACTOR,
+    });
+    const scopeIds = new Set(scope.map((l) => l.id));
+    let unknown = 0;
     for (const a of rows) {
-      if (!a.locationId || !scopeIds.has(a.locationId) || a.status === "disposed") continue;
-      const status = weighted(r, [
+      if (!a.locationId || !scopeIds.has(a.locationId) || a.status === "disposed" || a.status === "lost")
+        continue;
+      const outcome = weighted(r, [
         ["found", 85],
         ["moved", 7],
         ["missing", 5],
         ["unknown", 3],
       ] as ["found" | "moved" | "missing" | "unknown", number][]);
-      const scanned = status === "found" ? a.locationId : status === "moved" ? r.pick(scope).id : null;
-      items.push({
-        sessionId,
-        assetId: a.id,
-        expectedLocationId: a.locationId,
-        scannedLocationId: scanned,
-        scannedAt: scanned
-          ? new Date(`${BASE_DAY}T${pad(r.int(8, 16), 2)}:${pad(r.int(0, 59), 2)}:00Z`)
-          : null,
-        status,
-      });
+      if (outcome === "missing") continue;
+      if (outcome === "unknown") {
+        unknown += 1;
+        await scanInventoryItem(this.tx, {
+          sessionId: session.id,
+          code: `UNTAGGED-${pad(unknown)}`,
+          locationId: a.locationId,
+        });
+        continue;
+      }
+      const where = outcome === "found" ? a.locationId : r.pick(scope).id;
+      await scanInventoryItem(this.tx, { sessionId: session.id, code: a.assetCode, locationId: where });
     }
-    await insertChunked(items, (chunk) =>
-      this.tx.insert(inventoryItems).values(chunk).returning({ id: inventoryItems.id }),
-    );
-    this.note("inventory_items", items.length);
   }
 }

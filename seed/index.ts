@@ -4,14 +4,13 @@
  * deterministic demo data set (seed/demo.ts); `seedScale(handle, { factor })` the production-shaped one
  * (seed/scale/). `npm run db:seed [-- --demo [--force] [--seed N] | --scale <factor>]`.
  */
-export { DEMO_SEED, type DemoOptions, DemoRefusedError, type DemoReport, seedDemo } from "./demo.js";
-export { SEED_LOCK_KEY, type SeedReferenceOptions, seedReference } from "./load-reference.js";
+export { DemoRefusedError, ScaleLoadError, ScaleRefusedError } from "../src/errors/operational.js";
+export { DEMO_SEED, type DemoOptions, type DemoReport, seedDemo } from "./demo.js";
+export { type SeedReferenceOptions, seedReference } from "./load-reference.js";
 export { type ReferenceData, referenceData } from "./reference.js";
 export {
   SCALE_SEED,
-  ScaleLoadError,
   type ScaleOptions,
-  ScaleRefusedError,
   type ScaleReport,
   seedScale,
 } from "./scale/load.js";

@@ -2,10 +2,11 @@
  * `seedReference(db)`: loads the reference data (seed/reference.ts) idempotently in one
  * transaction and reports inserted/updated/unchanged rows per table.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../src/db.js";
-import { ValidationError, type ValidationIssue } from "../src/errors.js";
+import { ValidationError, type ValidationIssue } from "../src/errors/index.js";
+import { advisoryXactLock, LOCK_KEYS } from "../src/locks.js";
 import {
   aiProviders,
   assetCategories,
@@ -30,12 +31,6 @@ import {
 import { type ReferenceData, referenceData } from "./reference.js";
 import { emptyReport, type SeedReport, upsertByLookup, upsertOnConflict } from "./upsert.js";
 
-/**
- * Transaction-scoped advisory lock key of every seed run: serialises concurrent seeders, which the
- * select-then-insert path (natural keys without a unique constraint) needs.
- */
-export const SEED_LOCK_KEY = 4_815_162_342n;
-
 export interface SeedReferenceOptions {
   /** The data to load (default: seed/reference.ts). Tests pass an edited copy. */
   data?: ReferenceData;
@@ -52,7 +47,9 @@ export async function seedReference(db: DbOrTx, options: SeedReferenceOptions = 
   assertValidReferenceData(data);
   const report = emptyReport();
   await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY.toString()}::bigint)`);
+    // Serialises concurrent seeders, which the select-then-insert path (natural keys without a
+    // unique constraint) needs.
+    await advisoryXactLock(tx, LOCK_KEYS.seedReference);
 
     // Asset categories: name is the natural key but has no unique constraint -> lookup path.
     for (const category of data.assetCategories) {

@@ -4,10 +4,9 @@
  * Errors print one line (no stack) and exit non-zero.
  */
 
-import { createDb, DatabaseConnectionError, type DbHandle } from "./db.js";
-import { type MigrationCommand, migrationCommands, UsageError } from "./migrate/commands.js";
-import { EXIT } from "./migrate/exit-codes.js";
-import { MigrationError } from "./migrate/runner.js";
+import { createDb, type DbHandle, NO_TIMEOUTS } from "./db.js";
+import { EXIT, exitCodeOf, failureLine } from "./errors/exit-codes.js";
+import { type MigrationCommand, migrationCommands } from "./migrate/commands.js";
 
 type Command = (db: DbHandle, args: string[]) => Promise<number>;
 type Commands = Record<string, { help: string; run: Command } | MigrationCommand>;
@@ -44,10 +43,11 @@ async function main(argv: string[]): Promise<number> {
     : undefined;
   if (!command) {
     console.error(name ? `unknown command: ${name}\n\n${await usage()}` : await usage());
-    return 2;
+    return EXIT.usage;
   }
   if ("standalone" in command) return command.standalone(args);
-  const handle = await createDb({ relational: !migration });
+  // Operator commands (migrate, seed --scale, reset) run for minutes: no application timeouts.
+  const handle = await createDb({ relational: !migration, ...NO_TIMEOUTS });
   try {
     return await command.run(handle, args);
   } finally {
@@ -60,16 +60,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      void usage().then((text) => console.error(`usage error: ${error.message}\n\n${text}`));
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    if (error instanceof DatabaseConnectionError || error instanceof MigrationError) {
-      console.error(`error: ${error.message}`);
-    } else {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    process.exitCode = 1;
+    // One line (no stack), exit code from the one table (src/errors/exit-codes.ts).
+    const code = exitCodeOf(error);
+    process.exitCode = code;
+    if (code === EXIT.usage) void usage().then((text) => console.error(`${failureLine(error)}\n\n${text}`));
+    else console.error(failureLine(error));
   },
 );

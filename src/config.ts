@@ -1,19 +1,11 @@
+import { EmptyDatabaseUrlError } from "./errors/operational.js";
+
 /** Where the embedded default database lives, relative to the working directory. */
 export const EMBEDDED_DATA_DIR = "./.data/pglite";
 /** drizzle's own bookkeeping; drizzle-kit migrate and src/migrate read and write the same table. */
 export const MIGRATIONS_SCHEMA = "drizzle";
 export const MIGRATIONS_TABLE = "__drizzle_migrations";
 export const MIGRATIONS_FOLDER = "./drizzle";
-
-/** DATABASE_URL present but blank: a deploy whose secret did not arrive. */
-export class EmptyDatabaseUrlError extends Error {
-  override name = "EmptyDatabaseUrlError";
-  constructor() {
-    super(
-      "DATABASE_URL is set but empty: set it to postgres://user:password@host:5432/database, or unset it to use the embedded database",
-    );
-  }
-}
 
 /**
  * DATABASE_URL, or undefined when it is not set (the embedded database). Set but empty (or blank) is

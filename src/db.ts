@@ -3,9 +3,10 @@
  * set), over the embedded PGlite database in .data/pglite otherwise. drizzle.config.ts chooses the
  * same way, so drizzle-kit and the app always talk to the same database.
  */
+
 import { mkdirSync } from "node:fs";
 import type { PGlite } from "@electric-sql/pglite";
-import { DrizzleQueryError, type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
+import { type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
 import {
   type PgDatabase,
   type PgQueryResultHKT,
@@ -15,7 +16,12 @@ import {
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { EMBEDDED_DATA_DIR, envDatabaseUrl } from "./config.js";
+import { DatabaseConnectionError } from "./errors/operational.js";
+import { driverError } from "./errors/sqlstate.js";
 import type * as schema from "./schema/index.js";
+
+/** The driver's own error under drizzle's wrapper (src/errors/sqlstate.ts). */
+export { driverError };
 
 export type Schema = typeof schema;
 type Relations = ExtractTablesWithRelations<Schema>;
@@ -64,19 +70,57 @@ export interface CreateDbOptions {
    * `db:migrate`, issue 15). Default true.
    */
   relational?: boolean;
+  /**
+   * Longest a single statement may run, in ms (PostgreSQL `statement_timeout`; 0 = no limit).
+   * Default {@link DEFAULT_TIMEOUTS}.statementTimeout.
+   */
+  statementTimeout?: number;
+  /** Longest a statement waits for a row or table lock, in ms (`lock_timeout`; 0 = no limit). */
+  lockTimeout?: number;
+  /**
+   * A session idle inside an open transaction longer than this (ms) is ended by the server, so a
+   * forgotten transaction cannot hold its locks for ever (`idle_in_transaction_session_timeout`).
+   */
+  idleInTransactionTimeout?: number;
 }
 
-/** A connection problem, said in one line without internals or secrets. */
-export class DatabaseConnectionError extends Error {
-  override name = "DatabaseConnectionError";
+/**
+ * Timeouts for application use: an operation waiting on a locked row gives up after 5 s with a
+ * typed error instead of waiting as long as the lock is held; a runaway statement stops after 30 s;
+ * a transaction left open and idle for a minute is ended. Operator commands (migrate, seed --scale)
+ * run with {@link NO_TIMEOUTS}: a migration or a bulk load legitimately runs for minutes.
+ */
+export const DEFAULT_TIMEOUTS = {
+  statementTimeout: 30_000,
+  lockTimeout: 5_000,
+  idleInTransactionTimeout: 60_000,
+} as const satisfies Required<
+  Pick<CreateDbOptions, "statementTimeout" | "lockTimeout" | "idleInTransactionTimeout">
+>;
+
+/** PostgreSQL's own defaults (no limit), for long operator commands. */
+export const NO_TIMEOUTS = { statementTimeout: 0, lockTimeout: 0, idleInTransactionTimeout: 0 } as const;
+
+function timeoutMs(value: number | undefined, fallback: number, option: string): number {
+  const ms = value ?? fallback;
+  if (!Number.isInteger(ms) || ms < 0 || ms > 2_147_483_647) {
+    throw new RangeError(`createDb: ${option} must be an integer number of milliseconds >= 0`);
+  }
+  return ms;
 }
 
-/** The URL with its password replaced, for messages and logs. */
+/** Query parameters that carry a secret (`?password=` is read by postgres.js like the URL's password). */
+const SECRET_PARAM = /pass|secret|token|key/i;
+
+/** The URL with its password replaced (in the authority and in the query string), for messages and logs. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";
-    return u.toString();
+    for (const name of [...u.searchParams.keys()]) {
+      if (SECRET_PARAM.test(name)) u.searchParams.set(name, "***");
+    }
+    return u.toString().replaceAll("%2A%2A%2A", "***");
   } catch {
     return "<unparseable URL>";
   }
@@ -97,18 +141,6 @@ function parsePostgresUrl(url: string): URL {
     );
   }
   return parsed;
-}
-
-/**
- * The driver's own error under drizzle's DrizzleQueryError wrapper ("Failed query: ..."), which
- * carries the PostgreSQL code, constraint and detail fields.
- */
-export function driverError(error: unknown): unknown {
-  let current = error;
-  while (current instanceof DrizzleQueryError && current.cause) {
-    current = current.cause;
-  }
-  return current;
 }
 
 /** Turn a driver error from the first query into one readable line. */
@@ -159,7 +191,25 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
         // client_encoding, DateStyle, TimeZone, standard_conforming_strings): it refuses the
         // connection ("unsupported startup parameter: statement_timeout", PgBouncer 1.18), so
         // timeouts behind a pooler are set on the role (README "Deployment").
-        ...(options.pooler === "transaction" ? { prepare: false } : {}),
+        ...(options.pooler === "transaction"
+          ? { prepare: false }
+          : {
+              // createDb's timeouts as start-up parameters, so every connection of the pool
+              // (re)opens with them and a statement's own SET LOCAL can still override them.
+              connection: {
+                statement_timeout: timeoutMs(
+                  options.statementTimeout,
+                  DEFAULT_TIMEOUTS.statementTimeout,
+                  "statementTimeout",
+                ),
+                lock_timeout: timeoutMs(options.lockTimeout, DEFAULT_TIMEOUTS.lockTimeout, "lockTimeout"),
+                idle_in_transaction_session_timeout: timeoutMs(
+                  options.idleInTransactionTimeout,
+                  DEFAULT_TIMEOUTS.idleInTransactionTimeout,
+                  "idleInTransactionTimeout",
+                ),
+              },
+            }),
       });
       for (const oid of JSON_TYPE_OIDS) client.options.parsers[oid] = asText;
       return client;

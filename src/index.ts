@@ -4,7 +4,7 @@
  * (`@netopsai/db/schema`, `/validation`, `/queries`, `/seed`) so their names never collide.
  */
 export * from "./db.js";
-export * from "./errors.js";
+export * from "./errors/index.js";
 export {
   ImportFormatError,
   type ImportOptions,
@@ -17,19 +17,12 @@ export { baseline } from "./migrate/baseline.js";
 export type { DataLoss } from "./migrate/data-loss.js";
 export { checkDrift } from "./migrate/drift.js";
 export {
-  RollbackError,
   type RollbackOptions,
-  RollbackRefusedError,
   type RollbackReport,
   rollback,
 } from "./migrate/rollback.js";
-export { type MigrateOptions, MigrationError, ModifiedMigrationError, migrate } from "./migrate/runner.js";
-export {
-  type Blocker,
-  LockTimeoutError,
-  type SessionOptions,
-  withMigrationSession,
-} from "./migrate/session.js";
+export { type MigrateOptions, migrate } from "./migrate/runner.js";
+export { type Blocker, type SessionOptions, withMigrationSession } from "./migrate/session.js";
 export { migrationStatus } from "./migrate/status.js";
 export { APPEND_ONLY_TABLES, type AppendOnlyTable } from "./security/append-only.js";
 export {

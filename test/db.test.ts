@@ -1,7 +1,9 @@
 /** createDb(): driver choice and one-line connection errors that never print a password. */
+
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createDb, DatabaseConnectionError, redactUrl, rows } from "../src/db.js";
+import { createDb, redactUrl, rows } from "../src/db.js";
+import { DatabaseConnectionError } from "../src/errors/index.js";
 import { migrate } from "../src/migrate/runner.js";
 import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../src/schema/index.js";
 import { makeRow } from "./support/rows.js";

@@ -1,14 +1,7 @@
 /** The git plumbing db:generate --check and db:rebase need, run in the project directory. */
-import { execFileSync } from "node:child_process";
-import { NetOpsError } from "../../src/errors.js";
 
-/** git could not do what a migration tool needed (not a checkout, an unknown ref...). */
-export class GitError extends NetOpsError {
-  override name = "GitError";
-  constructor(message: string) {
-    super("GIT_FAILED", message);
-  }
-}
+import { execFileSync } from "node:child_process";
+import { GitError } from "../../src/errors/operational.js";
 
 export class Git {
   constructor(readonly cwd: string) {}

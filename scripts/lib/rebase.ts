@@ -25,6 +25,7 @@
  * back on any failure; a branch migration whose hash a shared (non-local) database has recorded is
  * a refusal. Success = the chain check passes and drizzle-kit generate reports no schema changes.
  */
+
 import {
   cpSync,
   existsSync,
@@ -38,7 +39,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { EMBEDDED_DATA_DIR, MIGRATIONS_FOLDER } from "../../src/config.js";
-import { NetOpsError } from "../../src/errors.js";
+import { RebaseFailedError, RebaseRefusedError, RebaseUsageError } from "../../src/errors/operational.js";
 import {
   COMPANION_SUFFIXES,
   checkChain,
@@ -67,30 +68,6 @@ import {
 } from "./drizzle-kit.js";
 import { Git, gitRoot } from "./git.js";
 import { applyChanges, generateSql, type Snapshot, sameSchema, snapshotChanges } from "./replay.js";
-
-/** db:rebase will not act (and changed nothing): base not merged, conflicts elsewhere, shared database. */
-export class RebaseRefusedError extends NetOpsError {
-  override name = "RebaseRefusedError";
-  constructor(message: string) {
-    super("REBASE_REFUSED", message);
-  }
-}
-
-/** db:rebase cannot start: no base branch to rebase onto, not a git checkout. */
-export class RebaseUsageError extends NetOpsError {
-  override name = "RebaseUsageError";
-  constructor(message: string) {
-    super("REBASE_USAGE", message);
-  }
-}
-
-/** Regenerating failed; drizzle/ was put back as it was. */
-export class RebaseFailedError extends NetOpsError {
-  override name = "RebaseFailedError";
-  constructor(message: string) {
-    super("REBASE_FAILED", message);
-  }
-}
 
 /** One migration as one side (a commit or the working tree) has it. */
 export interface MigrationVersion {

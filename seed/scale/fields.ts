@@ -4,7 +4,7 @@
  * parseFields uses), built once per definition set instead of once per row.
  */
 
-import { ValidationError } from "../../src/errors.js";
+import { ValidationError } from "../../src/errors/index.js";
 import type { JsonObject } from "../../src/schema/_helpers.js";
 import { buildFieldsSchema, type FieldDefinition } from "../../src/validation/dynamic.js";
 

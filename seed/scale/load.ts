@@ -7,13 +7,15 @@
  * checkLedgerInvariant before COMMIT, so a failure anywhere leaves the database as it was.
  * Afterwards VACUUM (ANALYZE) the loaded tables so the planner sees production-like statistics.
  */
+
 import type { PGlite, Transaction as PgliteTransaction } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import { type Database, type DbHandle, rows } from "../../src/db.js";
-import { NetOpsError, toDbError } from "../../src/errors.js";
+import { loadConstraintCatalogue, toDbError } from "../../src/errors/index.js";
+import { ScaleLoadError, ScaleRefusedError } from "../../src/errors/operational.js";
 import { isLocalUrl } from "../../src/migrate/server.js";
 import { checkLedgerInvariant } from "../../src/queries/index.js";
 import * as schema from "../../src/schema/index.js";
@@ -46,22 +48,6 @@ export interface ScaleReport {
   seed: number;
   tables: { table: string; rows: number; seconds: number }[];
   seconds: number;
-}
-
-/** Refused before anything is written: non-local host, data present, factor out of range for the driver. */
-export class ScaleRefusedError extends NetOpsError {
-  override name = "ScaleRefusedError";
-  constructor(message: string) {
-    super("SCALE_REFUSED", message);
-  }
-}
-
-/** The load failed and was rolled back; names the table, never a row's values. */
-export class ScaleLoadError extends NetOpsError {
-  override name = "ScaleLoadError";
-  constructor(message: string) {
-    super("SCALE_LOAD_FAILED", message);
-  }
 }
 
 export function assertFactor(factor: number): void {
@@ -116,6 +102,9 @@ async function inTransaction(
   if (handle.driver === "postgres") {
     const client = (handle.db as unknown as { $client: postgres.Sql }).$client;
     await client.begin(async (tx) => {
+      // A bulk load runs single statements for minutes: lift createDb's application timeouts.
+      await tx`SET LOCAL statement_timeout = 0`;
+      await tx`SET LOCAL idle_in_transaction_session_timeout = 0`;
       // drizzle reads the client's options (type parsers); a transaction handle has none of its own.
       const view = new Proxy(tx, {
         get: (target, key) => (key === "options" ? client.options : Reflect.get(target, key)),
@@ -204,6 +193,7 @@ export async function seedScale(handle: DbHandle, options: ScaleOptions): Promis
           progress.rows(n);
         });
       } catch (error) {
+        await loadConstraintCatalogue();
         const safe = toDbError(error);
         throw new ScaleLoadError(
           `loading ${t.table} failed (nothing was kept): ${safe instanceof Error ? safe.message : String(safe)}`,
@@ -219,6 +209,7 @@ export async function seedScale(handle: DbHandle, options: ScaleOptions): Promis
       try {
         await txDb.execute(sql.raw(statement));
       } catch (error) {
+        await loadConstraintCatalogue();
         const safe = toDbError(error);
         throw new ScaleLoadError(
           `rebuilding an index or key failed (nothing was kept): ${safe instanceof Error ? safe.message : String(safe)}`,

@@ -11,7 +11,7 @@ import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { envDatabaseUrl } from "../config.js";
 import { createDb } from "../db.js";
-import { EXIT } from "../migrate/exit-codes.js";
+import { EXIT } from "../errors/exit-codes.js";
 import { importAssets } from "./assets.js";
 import { ImportFormatError, type ImportReject } from "./engine.js";
 import { importSpareParts } from "./spare-parts.js";

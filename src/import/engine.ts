@@ -24,7 +24,8 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { z } from "zod";
 import type { DbOrTx } from "../db.js";
-import { toDbError } from "../errors.js";
+import { ImportFormatError } from "../errors/operational.js";
+import { toDbError } from "../errors/sqlstate.js";
 import { csvRecords } from "./csv.js";
 
 /** A reference column that may hold the referenced row's id or its natural key. */
@@ -88,13 +89,9 @@ export interface ImportResult {
   committed: boolean;
 }
 
-/** The file cannot be imported at all (bad header, wrong driver): nothing was read or written. */
-export class ImportFormatError extends Error {
-  override name = "ImportFormatError";
-  readonly code = "import_format";
-}
+export { ImportFormatError };
 
-class Rollback extends Error {}
+class ImportRollbackSignal extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -394,15 +391,15 @@ export async function runImport(
           }
         }
       }
-      if (options.allOrNothing && result.rejected > 0) throw new Rollback();
+      if (options.allOrNothing && result.rejected > 0) throw new ImportRollbackSignal();
       const [insert, ...followUp] = sql.insert as [string, ...string[]];
       result.inserted = (await tx.unsafe(insert)).count;
       for (const statement of followUp) await tx.unsafe(statement);
-      if (options.dryRun) throw new Rollback();
+      if (options.dryRun) throw new ImportRollbackSignal();
     });
     result.committed = true;
   } catch (error) {
-    if (error instanceof Rollback) return result;
+    if (error instanceof ImportRollbackSignal) return result;
     input.destroy();
     // Typed like every other database error (a concurrent insert of one of the file's natural
     // keys: UniqueViolationError); the transaction is rolled back, nothing was written.

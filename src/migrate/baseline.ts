@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER, MIGRATIONS_SCHEMA } from "../config.js";
 import { type Database, type DbOrTx, rows } from "../db.js";
+import { advisoryXactLock, LOCK_KEYS } from "../locks.js";
 import {
   compareSchemas,
   type DriftItem,
@@ -17,7 +18,7 @@ import {
 } from "./drift.js";
 import { ensureHistoryTable, historyExists, readHistory, recordApplied } from "./history.js";
 import { readJournal } from "./journal.js";
-import { filesUpTo, MIGRATION_LOCK_KEY } from "./runner.js";
+import { filesUpTo } from "./runner.js";
 
 export interface BaselineOptions {
   migrationsFolder?: string;
@@ -71,7 +72,7 @@ export async function baseline(
   for (const note of notes) log(`note: ${note}`);
 
   return live.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+    await advisoryXactLock(tx, LOCK_KEYS.migration);
     // Re-check under the lock: a migrate may have started meanwhile.
     if ((await readHistory(tx)).length > 0) {
       return {

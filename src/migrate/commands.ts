@@ -1,17 +1,19 @@
 /**
  * The migration commands of src/cli.ts: migrate, status, baseline, drift, reset. Each returns its
- * exit code (src/migrate/exit-codes.ts). Every command takes `--migrations <dir>` (default ./drizzle).
+ * exit code (src/errors/exit-codes.ts). Every command takes `--migrations <dir>` (default ./drizzle).
  */
+
 import { parseArgs } from "node:util";
 import { envDatabaseUrl } from "../config.js";
 import type { DbHandle } from "../db.js";
+import { EXIT, exitCodeOf } from "../errors/exit-codes.js";
+import { ModifiedMigrationError, UsageError } from "../errors/operational.js";
 import { baseline } from "./baseline.js";
 import { driftReport, formatDrift, type ReferenceTarget } from "./drift.js";
-import { EXIT } from "./exit-codes.js";
-import { assertResettable, ResetRefusedError, resetDatabase } from "./reset.js";
+import { assertResettable, resetDatabase } from "./reset.js";
 import { rollbackCommand } from "./rollback-command.js";
-import { DEFAULT_RETRIES, ModifiedMigrationError, migrate } from "./runner.js";
-import { DEFAULT_LOCK_TIMEOUT_MS, LockTimeoutError } from "./session.js";
+import { DEFAULT_RETRIES, migrate } from "./runner.js";
+import { DEFAULT_LOCK_TIMEOUT_MS } from "./session.js";
 import { formatStatus, migrationStatus, statusExitCode, statusJson } from "./status.js";
 import { supersededNote } from "./superseded.js";
 
@@ -19,10 +21,6 @@ export type MigrationCommand =
   | { help: string; run: (handle: DbHandle, args: string[]) => Promise<number> }
   /** Runs without the CLI's connection (reset drops the database it would connect to). */
   | { help: string; standalone: (args: string[]) => Promise<number> };
-
-export class UsageError extends Error {
-  override name = "UsageError";
-}
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
@@ -113,17 +111,14 @@ export const migrationCommands: Record<string, MigrationCommand> = {
           ...(typeof values.to === "string" ? { to: values.to } : {}),
         });
       } catch (error) {
-        if (error instanceof LockTimeoutError) {
-          console.error(`error: ${error.message}`);
-          return EXIT.lockTimeout;
-        }
+        // A LockTimeoutError reaches src/cli.ts: "error: ..." naming the blocker, exit 8.
         if (!(error instanceof ModifiedMigrationError)) throw error;
         console.error(`error: ${error.message}`);
         for (const m of error.modified) {
           const note = supersededNote(m.tag, m.recordedHash);
           if (note) console.error(`${m.tag}: ${note}`);
         }
-        return EXIT.modified;
+        return exitCodeOf(error);
       }
       return EXIT.ok;
     },
@@ -189,24 +184,19 @@ export const migrationCommands: Record<string, MigrationCommand> = {
     standalone: async (args) => {
       const values = parse(args, { force: { type: "boolean" }, "no-seed": { type: "boolean" } });
       const url = envDatabaseUrl();
-      try {
-        if (url) assertResettable(url, values.force === true);
-        const result = await resetDatabase({
-          url,
-          force: values.force === true,
-          seed: values["no-seed"] !== true,
-          ...folderOf(values),
-          log: say,
-        });
-        console.log(
-          `reset ${result.target}: ${result.applied.length} migration(s) applied${result.seeded ? ", seeded" : ""}`,
-        );
-        return EXIT.ok;
-      } catch (error) {
-        if (!(error instanceof ResetRefusedError)) throw error;
-        console.error(`refused: ${error.message}`);
-        return EXIT.refused;
-      }
+      // A refusal (ResetRefusedError) reaches src/cli.ts: "refused: ...", exit 7.
+      if (url) assertResettable(url, values.force === true);
+      const result = await resetDatabase({
+        url,
+        force: values.force === true,
+        seed: values["no-seed"] !== true,
+        ...folderOf(values),
+        log: say,
+      });
+      console.log(
+        `reset ${result.target}: ${result.applied.length} migration(s) applied${result.seeded ? ", seeded" : ""}`,
+      );
+      return EXIT.ok;
     },
   },
 };

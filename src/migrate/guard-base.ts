@@ -8,16 +8,9 @@
  * When none exists (a single-branch or shallow clone of another branch, a detached CI checkout),
  * `resolveBase` says so and the caller decides: fail under CI, warn on a laptop.
  */
-import { execFileSync } from "node:child_process";
-import { NetOpsError } from "../errors.js";
 
-/** The guard cannot run: not a git checkout, a GUARD_BASE that does not resolve, no base under CI. */
-export class GuardBaseError extends NetOpsError {
-  override name = "GuardBaseError";
-  constructor(message: string) {
-    super("GUARD_BASE_UNAVAILABLE", message);
-  }
-}
+import { execFileSync } from "node:child_process";
+import { GuardBaseError } from "../errors/operational.js";
 
 export const NO_BASE_MESSAGE =
   "cannot see the base branch: fetch it (git fetch origin main) or set GUARD_BASE";

@@ -4,8 +4,9 @@
  * every comment with where it stands (the acknowledgements are comments). libpg-query reports
  * positions as UTF-8 byte offsets, so the text is sliced as bytes, never as JS string indexes.
  */
+
 import { loadModule, type Node, parseSync, scanSync } from "libpg-query";
-import { NetOpsError } from "../errors.js";
+import { SqlSyntaxError } from "../errors/operational.js";
 
 export interface SqlStatement {
   node: Node;
@@ -28,17 +29,6 @@ export interface SqlComment {
 export interface ParsedSql {
   statements: SqlStatement[];
   comments: SqlComment[];
-}
-
-/** PostgreSQL's parser refused the file; `line` is where (0 when it does not say). */
-export class SqlSyntaxError extends NetOpsError {
-  override name = "SqlSyntaxError";
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super("GUARD_SQL_SYNTAX", message);
-  }
 }
 
 let loaded: Promise<void> | undefined;

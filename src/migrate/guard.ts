@@ -17,9 +17,11 @@
  * An acknowledgement with an unknown or unacknowledgeable rule, without reason, or anywhere else
  * is itself an error (`ack-invalid`); one that suppresses nothing is reported (`ack-unused`).
  */
+
 import { basename } from "node:path";
+import { SqlSyntaxError } from "../errors/operational.js";
 import { DOWN_SUFFIX } from "./downs.js";
-import { loadParser, parseSql, type SqlComment, SqlSyntaxError } from "./guard-parse.js";
+import { loadParser, parseSql, type SqlComment } from "./guard-parse.js";
 import { checkStatements, emptyFacts, GUARD_RULES, type GuardRule, isGuardRule } from "./guard-rules.js";
 // The no-transaction marker is decided in one place, shared with the runner.
 import { isNoTransaction } from "./journal.js";

@@ -50,6 +50,12 @@ export function readJournal(folder: string = MIGRATIONS_FOLDER): MigrationFile[]
   } catch (error) {
     throw new Error(`Cannot read the migration journal ${journalPath}: ${(error as Error).message}`);
   }
+  const entries: unknown = (journal as Partial<Journal> | null)?.entries;
+  if (!Array.isArray(entries) || entries.some((e) => typeof (e as { tag?: unknown })?.tag !== "string")) {
+    throw new Error(
+      `The migration journal ${journalPath} has no "entries" list of { idx, when, tag } (not written by drizzle-kit?)`,
+    );
+  }
   return journal.entries.map((entry, idx) => {
     const path = join(folder, `${entry.tag}.sql`);
     let text: string;

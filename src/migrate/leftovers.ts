@@ -12,7 +12,8 @@
  */
 import { sql } from "drizzle-orm";
 import { type DbOrTx, rows } from "../db.js";
-import { LexError, type Token, tokenize } from "./sql-lexer.js";
+import { LexError } from "../errors/operational.js";
+import { type Token, tokenize } from "./sql-lexer.js";
 
 export interface CreatedIndex {
   /** The index name as PostgreSQL stores it (unquoted names folded to lower case). */

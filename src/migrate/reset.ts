@@ -4,10 +4,12 @@
  * the embedded PGlite database is its data directory, deleted. Non-local hosts are refused unless
  * `force`, so a production DATABASE_URL left in a shell cannot be wiped by accident.
  */
+
 import { existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EMBEDDED_DATA_DIR, MIGRATIONS_FOLDER } from "../config.js";
 import { createDb, type Database, redactUrl } from "../db.js";
+import { ResetRefusedError } from "../errors/operational.js";
 import { migrate } from "./runner.js";
 import {
   createDatabaseSql,
@@ -36,10 +38,6 @@ export interface ResetResult {
   target: string;
   applied: string[];
   seeded: boolean;
-}
-
-export class ResetRefusedError extends Error {
-  override name = "ResetRefusedError";
 }
 
 /** Databases a reset never drops: the server's own and the maintenance connection's. */

@@ -7,10 +7,10 @@
  */
 import { parseArgs } from "node:util";
 import type { DbHandle } from "../db.js";
+import { EXIT } from "../errors/exit-codes.js";
+import { LockTimeoutError } from "../errors/operational.js";
 // A cycle (commands.ts registers this command), safe: used only inside run(), never at load.
 import { SESSION_OPTIONS, sessionOptions } from "./commands.js";
-import { EXIT } from "./exit-codes.js";
-import { LockTimeoutError } from "./session.js";
 
 const USAGE =
   "usage: npm run db:rollback -- --to <tag> | --steps <n> [--allow-data-loss] [--dry-run] [--lock-timeout 5s] [--statement-timeout <t>] [--retries 3] [--migrations <dir>]";

@@ -25,15 +25,19 @@
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { type Database, driverError } from "../db.js";
-import { NetOpsError } from "../errors.js";
+import {
+  LockTimeoutError,
+  RollbackError,
+  RollbackRefusedError,
+  SqlSyntaxError,
+} from "../errors/operational.js";
 import { readBaselineMark } from "./baseline.js";
 import { countLoss, type DataLoss, formatLoss, lossesOf } from "./data-loss.js";
 import { readDown, readDownRecord } from "./downs.js";
-import { loadParser, parseSql, type SqlStatement, SqlSyntaxError } from "./guard-parse.js";
+import { loadParser, parseSql, type SqlStatement } from "./guard-parse.js";
 import { historyExists, historyTable, readHistory } from "./history.js";
 import { readJournal } from "./journal.js";
 import {
-  LockTimeoutError,
   type MigrationSession,
   type RetryOptions,
   type SessionOptions,
@@ -62,36 +66,7 @@ export interface RollbackReport {
   dryRun: boolean;
 }
 
-export type RollbackRefusal = "usage" | "modified" | "unknown-history" | "floor" | "down" | "data-loss";
-
-/** Nothing ran: the rollback was refused before its first statement. */
-export class RollbackRefusedError extends NetOpsError {
-  override name = "RollbackRefusedError";
-  constructor(
-    readonly reason: RollbackRefusal,
-    message: string,
-    /** For `data-loss`: everything the downs would destroy. */
-    readonly losses: DataLoss[] = [],
-  ) {
-    super("ROLLBACK_REFUSED", message);
-  }
-}
-
-/** A down statement failed; the transaction was rolled back: database and history are as before. */
-export class RollbackError extends NetOpsError {
-  override name = "RollbackError";
-  constructor(
-    message: string,
-    readonly tag: string,
-    readonly file: string,
-    /** 1-based. */
-    readonly statementNumber: number,
-    readonly statement: string,
-    override readonly cause: unknown,
-  ) {
-    super("ROLLBACK_FAILED", message);
-  }
-}
+export { RollbackError, type RollbackRefusal, RollbackRefusedError } from "../errors/operational.js";
 
 interface Target {
   status: MigrationStatus;

@@ -1,6 +1,6 @@
 /**
  * The migration runner behind `npm run db:migrate` and `migrate(db)` at app start-up. It closes
- * drizzle-orm's migrator gaps: it serialises concurrent runs with an advisory lock, picks pending
+ * drizzle-orm's migrator gaps (docs/design.md): it serialises concurrent runs with an advisory lock, picks pending
  * migrations by hash in journal order (so an older migration that arrives by a merge is applied,
  * drizzle-orm #5769), refuses to run while an applied migration's file no longer matches its
  * recorded hash (unless told `acceptModified`), and works in a migration session
@@ -19,11 +19,11 @@
  */
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { type Database, driverError } from "../db.js";
+import { LockTimeoutError, MigrationError, ModifiedMigrationError } from "../errors/operational.js";
 import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
 import { indexesCreatedConcurrently, invalidIndexes } from "./leftovers.js";
 import {
-  LockTimeoutError,
   type MigrationSession,
   oneLine,
   type RetryOptions,
@@ -31,7 +31,7 @@ import {
   withLockRetries,
   withMigrationSession,
 } from "./session.js";
-import { classify, type MigrationStatus } from "./status.js";
+import { classify } from "./status.js";
 
 export { DEFAULT_RETRIES, MIGRATION_LOCK_KEY } from "./session.js";
 
@@ -52,32 +52,6 @@ export interface AppliedReport {
   ms: number;
 }
 
-export class MigrationError extends Error {
-  override name = "MigrationError";
-  constructor(
-    message: string,
-    readonly tag: string,
-    readonly statementIndex: number,
-    readonly statement: string,
-    override readonly cause: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/** Refusal: an applied migration's file differs from the hash recorded when it ran. */
-export class ModifiedMigrationError extends Error {
-  override name = "ModifiedMigrationError";
-  constructor(readonly modified: MigrationStatus[]) {
-    super(
-      `refusing to migrate: ${modified.length === 1 ? "an applied migration was" : "applied migrations were"} ` +
-        `edited after ${modified.length === 1 ? "it" : "they"} ran: ${modified.map((m) => m.path).join(", ")}. ` +
-        "Restore the committed file, or, if the edit is deliberate and already reflected in the database, " +
-        `re-record it with --accept-modified ${modified[0]?.tag ?? "<tag>"}. Nothing was applied.`,
-    );
-  }
-}
-
 /** Journal entries up to and including `to` (all when undefined); unknown tag is an error. */
 export function filesUpTo(files: MigrationFile[], to: string | undefined): MigrationFile[] {
   if (to === undefined) return files;
@@ -87,11 +61,6 @@ export function filesUpTo(files: MigrationFile[], to: string | undefined): Migra
       `no migration tagged ${to} in the journal (known: ${files.map((f) => f.tag).join(", ")})`,
     );
   return files.slice(0, last + 1);
-}
-
-/** Pending = journal entries whose hash is not recorded, in journal order. */
-export function pendingMigrations(files: MigrationFile[], appliedHashes: Set<string>): MigrationFile[] {
-  return files.filter((f) => !appliedHashes.has(f.hash));
 }
 
 /** What stays in the database after `file` failed, for the error message. */

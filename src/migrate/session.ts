@@ -21,9 +21,12 @@ import { sql } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 import { type Database, type Driver, driverError, rows } from "../db.js";
+import { LockTimeoutError } from "../errors/operational.js";
+import { LOCK_KEYS } from "../locks.js";
+import { type Blocker, formatBlocker } from "./blockers.js";
 
-/** Advisory lock key shared by every migration command of this project ("netopsai" as a 64-bit number). */
-export const MIGRATION_LOCK_KEY = 0x6e65746f70736169n;
+/** The migration lock (src/locks.ts), held at session level on the runner's reserved connection. */
+export const MIGRATION_LOCK_KEY = LOCK_KEYS.migration;
 export const MIGRATION_APPLICATION_NAME = "netops-migrate";
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 /** How often a running migration's backend checks that its client is still there. */
@@ -38,48 +41,7 @@ export interface SessionOptions {
   log?: (line: string) => void;
 }
 
-/** A session that blocks the migration, as pg_stat_activity shows it. */
-export interface Blocker {
-  pid: number;
-  applicationName: string;
-  /** active, idle in transaction, ... */
-  state: string;
-  /** The start of its current (or last) query, on one line. */
-  query: string;
-  /** What the migration waits for: the relation (or lock type) of its ungranted lock. */
-  waitingFor: string;
-}
-
-export const formatBlocker = (b: Blocker) =>
-  `pid ${b.pid} (application_name ${JSON.stringify(b.applicationName)}, ${b.state}, query: ${b.query})` +
-  (b.waitingFor ? ` holding a lock on ${b.waitingFor}` : "");
-
-/** A statement gave up waiting for a lock (SQLSTATE 55P03); its transaction is rolled back. */
-export class LockTimeoutError extends Error {
-  override name = "LockTimeoutError";
-  constructor(
-    readonly lockTimeoutMs: number,
-    readonly statement: string,
-    readonly blockers: Blocker[],
-    override readonly cause: unknown,
-    /** The migration whose statement timed out (set by the runner). */
-    readonly tag?: string,
-    /** Attempts made before giving up (set by the runner). */
-    readonly attempts = 1,
-  ) {
-    super(
-      `lock timeout (${lockTimeoutMs} ms)${tag ? ` in ${tag}.sql` : ""} at: ${oneLine(statement).replace(/;$/, "")}; ` +
-        (blockers.length > 0
-          ? `blocked by ${blockers.map(formatBlocker).join("; ")}`
-          : "the blocker ended before it could be read (pg_blocking_pids)") +
-        (attempts > 1 ? `; gave up after ${attempts} attempts` : ""),
-    );
-  }
-
-  withContext(tag: string | undefined, attempts: number): LockTimeoutError {
-    return new LockTimeoutError(this.lockTimeoutMs, this.statement, this.blockers, this.cause, tag, attempts);
-  }
-}
+export { type Blocker, formatBlocker, oneLine } from "./blockers.js";
 
 export interface MigrationSession {
   /** A database handle on the session's own connection. */
@@ -92,11 +54,6 @@ export interface MigrationSession {
   /** BEGIN, fn, COMMIT; ROLLBACK when fn throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
-
-export const oneLine = (text: string, max = 100) => {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max)}...` : line;
-};
 
 type PostgresClient = Sql<Record<string, never>>;
 

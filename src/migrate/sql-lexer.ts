@@ -4,6 +4,7 @@
  * identifiers and casts without ever touching the inside of a string literal, a quoted identifier
  * or a dollar-quoted body.
  */
+import { LexError } from "../errors/operational.js";
 
 export type TokenType =
   /** Unquoted identifier or key word. */
@@ -30,10 +31,6 @@ export interface Token {
 const OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?";
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
-
-export class LexError extends Error {
-  override name = "LexError";
-}
 
 /** Tokens of `text`; whitespace and comments are dropped. Throws LexError on an unterminated quote. */
 export function tokenize(text: string): Token[] {

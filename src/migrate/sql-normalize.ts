@@ -15,7 +15,8 @@
  *     `0` = `'0'::numeric` = `0.00` on numeric(12,2); `'x'::text` = `'x'::character varying` on a
  *     varchar column; `true` = `'t'::boolean`.
  */
-import { LexError, type Token, tokenize } from "./sql-lexer.js";
+import { LexError } from "../errors/operational.js";
+import { type Token, tokenize } from "./sql-lexer.js";
 
 export interface NormalizeContext {
   /** Schema names whose qualification does not tell objects apart (lower case). */

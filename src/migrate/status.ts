@@ -14,8 +14,8 @@
  */
 import { MIGRATIONS_FOLDER } from "../config.js";
 import type { DbOrTx } from "../db.js";
+import { EXIT, type ExitCode } from "../errors/exit-codes.js";
 import { type DownState, readDown, readDownRecord } from "./downs.js";
-import { EXIT, type ExitCode } from "./exit-codes.js";
 import { type AppliedMigration, historyExists, readHistory } from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
 import { indexesCreatedConcurrently, invalidIndexes } from "./leftovers.js";

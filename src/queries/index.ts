@@ -1,4 +1,5 @@
 /** Typed domain operations for app code: each takes `(db: Database | Transaction, input)`. */
+export * from "../errors/domain.js";
 export * from "./assets/index.js";
 export * from "./cmdb/index.js";
 export * from "./core/index.js";

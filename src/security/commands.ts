@@ -8,8 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import type { DbHandle } from "../db.js";
-import { UsageError } from "../migrate/commands.js";
-import { EXIT } from "../migrate/exit-codes.js";
+import { EXIT } from "../errors/exit-codes.js";
+import { UsageError } from "../errors/operational.js";
 import { applyRetention, parseAge, RetentionError } from "./retention.js";
 import { APP_ROLE, ensureRoles, type GroupRole, type LoginUser, OWNER_ROLE, READONLY_ROLE } from "./roles.js";
 import { rotateProviderApiKeys } from "./secrets.js";

@@ -13,7 +13,7 @@
  * ai_providers.api_key with it, validation checks the shape with isEncryptedSecret.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { NetOpsError } from "../errors.js";
+import { EncryptionKeyError, SecretDecryptionError } from "../errors/security.js";
 
 export const ENCRYPTION_KEY_ENV = "NETOPS_ENCRYPTION_KEY";
 export const ENVELOPE_VERSION = "v1";
@@ -22,22 +22,6 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
-/** No encryption key configured, or the configured value is malformed. */
-export class EncryptionKeyError extends NetOpsError {
-  override name = "EncryptionKeyError";
-  constructor(message: string) {
-    super("ENCRYPTION_KEY", message);
-  }
-}
-
-/** A stored secret that cannot be decrypted: unknown key id, wrong key, or tampered ciphertext. */
-export class SecretDecryptionError extends NetOpsError {
-  override name = "SecretDecryptionError";
-  constructor(message: string) {
-    super("SECRET_DECRYPTION", message);
-  }
-}
 
 export interface EncryptionKey {
   id: string;
@@ -131,3 +115,5 @@ export function decryptSecret(envelope: string, context: string, keyring: Keyrin
     );
   }
 }
+
+export { EncryptionKeyError, SecretDecryptionError };

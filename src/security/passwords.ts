@@ -10,7 +10,7 @@
  * algorithm named), so nothing else is accepted: a plain string such as "hunter2" is refused.
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { NetOpsError } from "../errors.js";
+import { PasswordHashFormatError } from "../errors/security.js";
 
 export interface ScryptParams {
   /** log2 of the CPU/memory cost N. */
@@ -28,13 +28,6 @@ const HASH_BYTES = 32;
 /** `$scrypt$ln=<int>,r=<int>,p=<int>$<b64 salt>$<b64 hash>`: the only accepted password_hash shape. */
 const PHC_SCRYPT =
   /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]{11,})\$([A-Za-z0-9+/]{22,})$/;
-
-export class PasswordHashFormatError extends NetOpsError {
-  override name = "PasswordHashFormatError";
-  constructor() {
-    super("PASSWORD_HASH_FORMAT", "password_hash is not a $scrypt$ln=..,r=..,p=..$salt$hash string");
-  }
-}
 
 interface ParsedHash {
   params: ScryptParams;
@@ -94,3 +87,5 @@ export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYP
   const p = parsed.params;
   return p.ln < params.ln || p.r < params.r || p.p < params.p || parsed.hash.length < HASH_BYTES;
 }
+
+export { PasswordHashFormatError };

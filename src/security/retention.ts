@@ -5,17 +5,10 @@
  */
 import { sql } from "drizzle-orm";
 import { type DbOrTx, rows } from "../db.js";
-import { NetOpsError } from "../errors.js";
+import { RetentionError } from "../errors/security.js";
 import { auditLogs } from "../schema/index.js";
 import { APPEND_ONLY_TABLES, type AppendOnlyTable } from "./append-only.js";
 import { OWNER_ROLE } from "./roles.js";
-
-export class RetentionError extends NetOpsError {
-  override name = "RetentionError";
-  constructor(message: string) {
-    super("RETENTION", message);
-  }
-}
 
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7, y: 365 };
 
@@ -78,3 +71,5 @@ export async function applyRetention(
     return { table: table as AppendOnlyTable, cutoff, deleted };
   });
 }
+
+export { RetentionError };

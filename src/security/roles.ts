@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { type DbOrTx, rows } from "../db.js";
-import { NetOpsError } from "../errors.js";
+import { RoleSetupError } from "../errors/security.js";
 
 export const OWNER_ROLE = "netops_owner";
 export const APP_ROLE = "netops_app";
@@ -26,13 +26,6 @@ export interface RoleChange {
   role: string;
   action: "created" | "exists" | "granted" | "password set" | "configured";
   detail?: string;
-}
-
-export class RoleSetupError extends NetOpsError {
-  override name = "RoleSetupError";
-  constructor(message: string) {
-    super("ROLE_SETUP", message);
-  }
 }
 
 const ROLE_NAME = /^[a-z_][a-z0-9_$]{0,62}$/;
@@ -133,3 +126,5 @@ export async function ensureRoles(db: DbOrTx, users: readonly LoginUser[] = []):
   }
   return changes;
 }
+
+export { RoleSetupError };

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../db.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError } from "../errors/index.js";
 import { aiProviders } from "../schema/index.js";
 import {
   decryptSecret,

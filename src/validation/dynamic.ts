@@ -16,7 +16,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db.js";
-import { ValidationError, type ValidationIssue } from "../errors.js";
+import { ValidationError, type ValidationIssue } from "../errors/index.js";
 import { FIELD_TYPES, type FieldType, type Json, type JsonObject } from "../schema/_helpers.js";
 import {
   type AssetCategorySpecDef,
@@ -141,7 +141,12 @@ function fieldSchema(def: FieldDefinition): z.ZodType {
   const hasDefault = def.defaultValue !== undefined && def.defaultValue !== null;
   if (hasDefault)
     return value.optional().transform((v) => (v === undefined ? (def.defaultValue as Json) : v));
-  if (def.required) return value;
+  // A missing required field says so, rather than "must be a number" (the type's message).
+  if (def.required) {
+    // The predicate narrows refine's output to "anything but undefined"; the field's schema takes it.
+    const given = z.unknown().refine((v) => v !== undefined, "is required");
+    return given.pipe(value as unknown as z.ZodType<unknown, z.output<typeof given>>);
+  }
   return value.nullable().optional();
 }
 
@@ -156,10 +161,19 @@ export function buildFieldsSchema(defs: readonly FieldDefinition[]): z.ZodType<J
   return z.strictObject(shape) as unknown as z.ZodType<JsonObject>;
 }
 
-/** Parse `value` against the definitions: the normalised object (MACs, defaults) or a ValidationError. */
-export function parseFields(defs: readonly FieldDefinition[], value: unknown): JsonObject {
+/**
+ * Parse `value` against the definitions: the normalised object (MACs, defaults) or a ValidationError.
+ * `at` is where the object sits in the caller's input ("spec", "attributes"): issue paths start
+ * with it, so they name the input's field ("attributes.cpu_cores").
+ */
+export function parseFields(defs: readonly FieldDefinition[], value: unknown, at?: string): JsonObject {
   const result = buildFieldsSchema(defs).safeParse(value);
-  if (!result.success) throw ValidationError.fromZod(result.error);
+  if (!result.success) {
+    const { issues } = ValidationError.fromZod(result.error);
+    throw new ValidationError(
+      at ? issues.map((i) => ({ ...i, path: i.path ? `${at}.${i.path}` : at })) : issues,
+    );
+  }
   return result.data;
 }
 

@@ -15,6 +15,20 @@ export const TEXT_CODE_MAX = 100;
 export const TEXT_NAME_MAX = 500;
 export const INT32_MAX = 2_147_483_647;
 
+/** A UUID, lower-cased so it compares (and sorts, for lock order) like PostgreSQL's uuid. The one uuid input. */
+export const uuid = () => z.uuid("must be a UUID").transform((s) => s.toLowerCase());
+
+/** `{ <key>: uuid }`: the input of an operation that takes one id. */
+export const idInput = <K extends string>(key: K) =>
+  z.strictObject({ [key]: uuid() } as Record<K, ReturnType<typeof uuid>>);
+
+/**
+ * Who acted and which request a write belongs to. Bounded as asset_events.actor_user_id
+ * varchar(255) and correlation_id varchar(100); every other table's copy (text) takes the same rule.
+ */
+export const actorUserId = () => trimmed(255);
+export const correlationId = () => trimmed(100);
+
 /** Trimmed, non-empty, at most `max` characters (codes, names, titles). */
 export const trimmed = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
@@ -151,10 +165,21 @@ export const anyDecimal = () =>
     .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
     .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number"));
 
-/** A calendar date `YYYY-MM-DD` that exists (for `date` columns, mode string). */
-export const isoDate = () => z.iso.date("must be a date (YYYY-MM-DD)");
+/**
+ * Years a date or timestamp may have: ISO 8601's four-digit years from 0001. PostgreSQL refuses
+ * year 0000 ("date/time field value out of range"), and 10000+ needs a signed extended year that
+ * JSON bodies do not carry; refused here, the error names the field instead of a column.
+ */
+export const YEAR_MIN = 1;
+export const YEAR_MAX = 9999;
+const yearInRange = (year: number) => year >= YEAR_MIN && year <= YEAR_MAX;
+const YEAR_MESSAGE = `must be between the years ${String(YEAR_MIN).padStart(4, "0")} and ${YEAR_MAX}`;
 
-/** A timestamp: a Date, or an ISO 8601 date-time string with offset (turned into a Date). */
+/** A calendar date `YYYY-MM-DD` that exists (for `date` columns, mode string), year 0001-9999. */
+export const isoDate = () =>
+  z.iso.date("must be a date (YYYY-MM-DD)").refine((v) => yearInRange(Number(v.slice(0, 4))), YEAR_MESSAGE);
+
+/** A timestamp: a Date, or an ISO 8601 date-time string with offset (turned into a Date), year 0001-9999. */
 export const timestamp = () =>
   z
     .union(
@@ -162,7 +187,8 @@ export const timestamp = () =>
       "must be a date-time",
     )
     .transform((v) => (v instanceof Date ? v : new Date(v)))
-    .refine((d) => !Number.isNaN(d.getTime()), "must be a valid date-time");
+    .refine((d) => !Number.isNaN(d.getTime()), "must be a valid date-time")
+    .refine((d) => Number.isNaN(d.getTime()) || yearInRange(d.getUTCFullYear()), YEAR_MESSAGE);
 
 /** Key of a spec or attribute definition: used as a JSON property name. */
 export const fieldKey = () =>
@@ -196,3 +222,7 @@ export const opt =
   <T extends z.ZodType>(schema: T) =>
   () =>
     schema.optional();
+
+// The shape of a whole input (__proto__, depth, size, NUL, lone surrogates): its own module, which
+// imports nothing, because parseInput (src/errors.ts) runs it and this module imports errors.
+export * from "./input-shape.js";

@@ -12,7 +12,7 @@ import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
-import { UniqueViolationError } from "../../src/errors.js";
+import { UniqueViolationError } from "../../src/errors/index.js";
 import { ImportFormatError, type ImportReject, importAssets } from "../../src/import/index.js";
 import { createAsset, createAssetModel, createLocation } from "../../src/queries/index.js";
 import { vendors } from "../../src/schema/index.js";

@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readCatalog } from "../../src/migrate/catalog.js";
 import {
   assetAssignments,
@@ -17,13 +17,9 @@ import {
   sparePartStock,
 } from "../../src/schema/index.js";
 import { allTables, constraintOf, makeRow, pgErrorOf } from "../support/rows.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 const violation = async (promise: Promise<unknown>) => {
   const e = await pgErrorOf(promise);

@@ -4,13 +4,15 @@
  * (or, for NOT NULL, the table and column), and the whole run rolls back, so the catalog and the
  * migration history are exactly what they were.
  */
+
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb, type Database, rows } from "../../src/db.js";
+import { MigrationError } from "../../src/errors/index.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
-import { MigrationError, migrate } from "../../src/migrate/runner.js";
+import { migrate } from "../../src/migrate/runner.js";
 import {
   assetAssignments,
   assets,

@@ -5,17 +5,13 @@
  */
 import { sql } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
 import { allTables, makeRow } from "../support/rows.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 const withUpdatedAt = allTables.filter((table) =>
   getTableConfig(table).columns.some((c) => c.name === "updated_at"),

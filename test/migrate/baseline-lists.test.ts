@@ -4,15 +4,17 @@
  * the migration with the constraint named. And a development database built by the earlier 0000
  * (before 0000 matched the document) is told what it is and what to do.
  */
+
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
+import { MigrationError } from "../../src/errors/index.js";
 import { guardMigrations } from "../../src/migrate/guard.js";
 import { historyTable, readHistory } from "../../src/migrate/history.js";
 import { readJournal, sha256 } from "../../src/migrate/journal.js";
-import { MigrationError, migrate } from "../../src/migrate/runner.js";
+import { migrate } from "../../src/migrate/runner.js";
 import { formatStatus, migrationStatus, statusExitCode } from "../../src/migrate/status.js";
 import { onServer } from "../support/test-db.js";
 import { cli, type FreshDatabase, freshDatabase } from "./support.js";

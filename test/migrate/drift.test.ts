@@ -5,8 +5,9 @@
  * the scratch database's lifecycle is test/migrate/drift-scratch.test.ts.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
 import {
   checkDrift,
@@ -15,21 +16,16 @@ import {
   formatDrift,
   type ReferenceTarget,
 } from "../../src/migrate/drift.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
 import { lineDiff } from "../../src/migrate/line-diff.js";
 import { normalizeDefault, normalizeSql } from "../../src/migrate/sql-normalize.js";
-import { createTestDatabase, onServer, scratchName, type TestDatabase } from "../support/test-db.js";
+import { createTestDatabase, onServer, scratchName, useTestDatabase } from "../support/test-db.js";
 import { UUID_OSSP_IN_EXTENSIONS } from "./drift-corpus.js";
 import { cli } from "./support.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let target: ReferenceTarget;
 beforeAll(async () => {
-  t = await createTestDatabase();
   target = t.url ? { driver: "postgres", url: t.url } : { driver: "pglite" };
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const drift = () => checkDrift(t.db, target, onServer() ? { scratchName: scratchName("driftref") } : {});

@@ -16,7 +16,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { EXIT } from "../../src/migrate/exit-codes.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
 import { MIGRATION_APPLICATION_NAME } from "../../src/migrate/session.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
 import { type ScratchMigration, writeMigrationsFolder } from "./support.js";

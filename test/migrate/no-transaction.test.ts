@@ -11,12 +11,13 @@ import { join, resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DbOrTx, rows } from "../../src/db.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
+import { MigrationError } from "../../src/errors/index.js";
 import { guardMigrations, isBlocking } from "../../src/migrate/guard.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { isNoTransaction, readJournal } from "../../src/migrate/journal.js";
 import { indexesCreatedConcurrently } from "../../src/migrate/leftovers.js";
-import { MigrationError, migrate } from "../../src/migrate/runner.js";
+import { migrate } from "../../src/migrate/runner.js";
 import { formatStatus, migrationStatus, statusExitCode } from "../../src/migrate/status.js";
 import { onServer } from "../support/test-db.js";
 import {

@@ -11,10 +11,11 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../src/config.js";
 import { createDb, rows } from "../../src/db.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
+import { LOCK_KEYS } from "../../src/locks.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
-import { MIGRATION_LOCK_KEY, migrate } from "../../src/migrate/runner.js";
+import { migrate } from "../../src/migrate/runner.js";
 import { MIGRATION_APPLICATION_NAME } from "../../src/migrate/session.js";
 import { migrationStatus, statusExitCode } from "../../src/migrate/status.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
@@ -43,7 +44,7 @@ describe.runIf(onServer())("several processes on one database (server only)", ()
     disposers.push(() => holder.end());
     const conn = await holder.reserve();
     await conn`BEGIN`;
-    await conn`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    await conn`SELECT pg_advisory_xact_lock(${LOCK_KEYS.migration.toString()}::bigint)`;
     const pending = Promise.all([1, 2, 3, 4].map(() => cli(["migrate"], { DATABASE_URL: url })));
     await expect
       .poll(

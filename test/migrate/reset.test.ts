@@ -4,17 +4,19 @@
  * a scratch server database and a scratch PGlite directory to freshly migrated (and seeded, when
  * seed/index.ts exists).
  */
+
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, rows } from "../../src/db.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
+import { ResetRefusedError } from "../../src/errors/index.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
-import { assertResettable, ResetRefusedError, resetDatabase } from "../../src/migrate/reset.js";
+import { assertResettable, resetDatabase } from "../../src/migrate/reset.js";
 import { isLocalUrl } from "../../src/migrate/server.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
 import { cli, run } from "./support.js";

@@ -3,17 +3,19 @@
  * of drizzle-orm #5769, checksum refusal and --accept-modified, a failing migration (rolled back
  * alone by default, everything with --single-transaction), and status classification with its exit codes.
  */
+
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DbOrTx, rows } from "../../src/db.js";
+import { EXIT } from "../../src/errors/exit-codes.js";
+import { MigrationError, ModifiedMigrationError } from "../../src/errors/index.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
-import { EXIT } from "../../src/migrate/exit-codes.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
-import { MigrationError, ModifiedMigrationError, migrate } from "../../src/migrate/runner.js";
+import { migrate } from "../../src/migrate/runner.js";
 import { migrationStatus, statusExitCode, statusJson } from "../../src/migrate/status.js";
 import { freshDatabase, type ScratchMigration, writeMigrationsFolder } from "./support.js";
 

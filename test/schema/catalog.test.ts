@@ -6,12 +6,12 @@
  */
 import { is, SQL } from "drizzle-orm";
 import { getTableConfig, type PgColumn, PgDialect, type PgTable } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type LiveTable, readCatalog } from "../../src/migrate/catalog.js";
 import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
 import { allTables } from "../support/rows.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
 const dialect = new PgDialect();
 
@@ -36,14 +36,12 @@ function expectedDefault(column: PgColumn): string | null {
 
 const ON_DELETE_DEFAULT = "no action";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let live: Map<string, LiveTable>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
   live = await readCatalog(t.db);
 });
-afterAll(() => t?.close());
 
 describe("migrations", () => {
   it("build exactly the 45 declared tables and record every journal entry once", async () => {

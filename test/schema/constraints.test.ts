@@ -7,7 +7,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { getTableConfig, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { cmdbCis, cmdbCiTypes, modelConfigs, userTokenStats } from "../../src/schema/index.js";
 import {
@@ -20,17 +20,15 @@ import {
   type Row,
   sampleValue,
 } from "../support/rows.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 /** ON DELETE RESTRICT reports 23503 up to PostgreSQL 16 and 23001 (restrict_violation) from 17 (PGlite). */
 let RESTRICT_CODE: string;
 beforeAll(async () => {
-  t = await createTestDatabase();
   const [row] = await rows<{ v: number }>(t.db, sql`SELECT current_setting('server_version_num')::int AS v`);
   RESTRICT_CODE = (row?.v ?? 0) >= 170000 ? "23001" : "23503";
 });
-afterAll(() => t?.close());
 
 const idColumn = (table: PgTable) => getTableConfig(table).columns.find((c) => c.primary) as PgColumn;
 

@@ -3,12 +3,14 @@
  * against a database holding a conflicting object fails with PostgreSQL's error naming that object
  * and leaves the database exactly as it was, and the same migrations build the same catalog on PGlite.
  */
+
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, type DbOrTx, rows } from "../../src/db.js";
+import { MigrationError } from "../../src/errors/index.js";
 import { readCatalog } from "../../src/migrate/catalog.js";
 import { readJournal } from "../../src/migrate/journal.js";
-import { MigrationError, migrate } from "../../src/migrate/runner.js";
+import { migrate } from "../../src/migrate/runner.js";
 import { createEmptyDatabase, createTestDatabase, onServer } from "../support/test-db.js";
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -5,16 +5,12 @@
  */
 import { eq, One } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { assetModels, assets, locations } from "../../src/schema/index.js";
 import { allTables, makeRow } from "../support/rows.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 type QueryApi = Record<
   string,

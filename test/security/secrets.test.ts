@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
-import { NotFoundError } from "../../src/errors.js";
+import { NotFoundError } from "../../src/errors/index.js";
 import { aiProviders } from "../../src/schema/index.js";
 import {
   decryptSecret,

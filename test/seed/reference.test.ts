@@ -4,10 +4,10 @@
  * row, rows the seed does not own left alone, no api key, and every seeded definition valid.
  */
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { referenceData, seedReference } from "../../seed/index.js";
 import { type DbOrTx, rows } from "../../src/db.js";
-import { ValidationError } from "../../src/errors.js";
+import { ValidationError } from "../../src/errors/index.js";
 import {
   aiProviders,
   assetCategories,
@@ -18,7 +18,7 @@ import {
   orchestrationRules,
 } from "../../src/schema/index.js";
 import { validateFieldDefinition, validateFieldDefinitions } from "../../src/validation/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
+import { createTestDatabase, onServer, useTestDatabase } from "../support/test-db.js";
 
 const SEEDED_TABLES = [
   "asset_categories",
@@ -75,11 +75,7 @@ async function writesDuring<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<{ result
   });
 }
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 describe("seedReference", () => {
   it("inserts everything on an empty database and reports it per table", async () => {

@@ -6,10 +6,12 @@
  * graph has hubs, cycles and retired edges; the same seed gives the same rows (ids included), another
  * seed other rows; refusals and a failed load leave the database as it was.
  */
+
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ScaleLoadError, ScaleRefusedError, seedScale } from "../../seed/scale/load.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { seedScale } from "../../seed/scale/load.js";
 import { createDb, type DbHandle, rows } from "../../src/db.js";
+import { ScaleLoadError, ScaleRefusedError } from "../../src/errors/index.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { checkLedgerInvariant } from "../../src/queries/index.js";
 import { assets } from "../../src/schema/index.js";
@@ -19,10 +21,10 @@ import {
   parseFields,
   specDefsOfVersion,
 } from "../../src/validation/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
+import { createTestDatabase, onServer, type TestDatabase, useTestDatabase } from "../support/test-db.js";
 
 const FACTOR = 0.002;
-let t: TestDatabase;
+const t = useTestDatabase();
 let report: Awaited<ReturnType<typeof seedScale>>;
 
 const handleOf = (db: TestDatabase): DbHandle => ({
@@ -50,12 +52,8 @@ const digest = async (db: TestDatabase["db"]) =>
   )[0]?.d;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
   report = await seedScale(handleOf(t), { factor: FACTOR, url: t.url });
 }, 300_000);
-afterAll(async () => {
-  await t?.close();
-});
 
 describe("seedScale at a tiny factor", () => {
   it("loads the planned rows into every table, counted by the database", async () => {

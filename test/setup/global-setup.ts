@@ -1,5 +1,5 @@
 /**
- * Picks the database for the whole run, in design.md's order:
+ * Picks the database for the whole run, in docs/design.md's order:
  *   1. TEST_DATABASE_URL: a server you already run (CI uses the local PostgreSQL 15);
  *   2. Testcontainers: a postgres:15 container, when a Docker engine answers;
  *   3. PGlite: in-process PostgreSQL (tests needing several connections are skipped and say so).

@@ -2,9 +2,9 @@
  * Fidelity of migration 0000 to the data-model document (docs/data-model.md, a verbatim copy of the
  * spec), read by test/spec/spec-parser.ts: every table, column, type, NOT NULL, DEFAULT, foreign key
  * with its ON DELETE, UNIQUE, PRIMARY KEY, CHECK, value list and index of the document, compared with a
- * database built by 0000 alone. Later migrations only tighten (design.md) and are tested on their own.
+ * database built by 0000 alone. Later migrations only tighten (docs/design.md) and are tested on their own.
  *
- * The only accepted differences, each by design.md:
+ * The only accepted differences, each by docs/design.md:
  *   - uuid primary keys default to gen_random_uuid() (the document's uuid_generate_v4());
  *   - created_at / updated_at default to now();
  *   - chat_contexts, listed in seed 000 without columns, is designed here;

@@ -3,7 +3,7 @@
  * in-memory PGlite database migrated on the spot.
  */
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDb, type Database, type Driver } from "../../src/db.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { createDatabaseSql, dropDatabaseSql, maintenance, withDatabase } from "../../src/migrate/server.js";
@@ -74,5 +74,36 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     driver: "pglite",
     connect: () => Promise.reject(new Error("PGlite has a single connection; run this test on a server")),
     close: handle.close,
+  };
+}
+
+/**
+ * The per-file fixture: `const t = useTestDatabase();` at the top of a test file creates this
+ * file's private database before its tests (createTestDatabase) and closes it after them. `t` is
+ * usable inside tests and hooks registered after it (vitest runs beforeAll hooks in order and
+ * afterAll hooks in reverse, so the database outlives the file's own hooks).
+ */
+export function useTestDatabase(): TestDatabase {
+  let current: TestDatabase | undefined;
+  const get = (): TestDatabase => {
+    if (!current) throw new Error("useTestDatabase(): the database exists only inside tests and hooks");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await createTestDatabase();
+  });
+  afterAll(() => current?.close());
+  return {
+    get db() {
+      return get().db;
+    },
+    get driver() {
+      return get().driver;
+    },
+    get url() {
+      return get().url;
+    },
+    connect: (max) => get().connect(max),
+    close: () => get().close(),
   };
 }

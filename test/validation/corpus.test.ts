@@ -8,17 +8,23 @@
  */
 import { getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type DbOrTx, rows } from "../../src/db.js";
-import { DbError, parseInput, toDbError, ValidationError } from "../../src/errors.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import {
+  DbError,
+  loadConstraintCatalogue,
+  parseInput,
+  toDbError,
+  ValidationError,
+} from "../../src/errors/index.js";
+import { useTestDatabase } from "../support/test-db.js";
 import { bases, corpus } from "./corpus.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 beforeAll(async () => {
-  t = await createTestDatabase();
+  // toDbError is called bare here: load what withDbErrors loads first (CHECK columns).
+  await loadConstraintCatalogue();
 });
-afterAll(() => t?.close());
 
 const tables = [...new Set(corpus.map((c) => c.table))];
 

@@ -12,7 +12,7 @@ import {
   NotNullViolationError,
   OutOfRangeError,
   ValueTooLongError,
-} from "../../src/errors.js";
+} from "../../src/errors/index.js";
 import * as s from "../../src/schema/index.js";
 import * as v from "../../src/validation/index.js";
 

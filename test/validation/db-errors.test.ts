@@ -5,17 +5,18 @@
  */
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CheckViolationError,
   ForeignKeyViolationError,
   InvalidTextRepresentationError,
+  loadConstraintCatalogue,
   NetOpsError,
   NotNullViolationError,
   toDbError,
   UniqueViolationError,
   withDbErrors,
-} from "../../src/errors.js";
+} from "../../src/errors/index.js";
 import {
   assetAssignments,
   assets,
@@ -25,13 +26,13 @@ import {
   sparePartStock,
   users,
 } from "../../src/schema/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 beforeAll(async () => {
-  t = await createTestDatabase();
+  // toDbError is called bare here: load what withDbErrors loads first (CHECK columns).
+  await loadConstraintCatalogue();
 });
-afterAll(() => t?.close());
 
 const SECRET = "sk-live-TOPSECRET-4242";
 
@@ -167,7 +168,7 @@ describe("toDbError", () => {
     const plain = new Error("not from PostgreSQL");
     expect(toDbError(plain)).toBe(plain);
     expect(toDbError("text")).toBe("text");
-    const already = new NetOpsError("X", "typed");
+    const already = new NetOpsError("INVALID_STATE", "typed");
     expect(toDbError(already)).toBe(already);
   });
 });

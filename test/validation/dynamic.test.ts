@@ -4,7 +4,7 @@
  * definitions from the database. Plus the shared refinements (MAC, inet, decimals).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/errors.js";
+import { ValidationError } from "../../src/errors/index.js";
 import {
   assetCategories,
   assetCategorySpecDefs,

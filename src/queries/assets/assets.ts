@@ -3,9 +3,9 @@
  * prepared look-ups, assignment, return and moves, each with its asset_events row.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, ValidationError, withDbErrors } from "../../errors.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
   type Asset,
   type AssetAssignment,
@@ -16,62 +16,49 @@ import {
   locations,
 } from "../../schema/assets/index.js";
 import {
-  insertAssetAssignmentSchema,
-  insertAssetModelSchema,
-  insertAssetSchema,
-} from "../../validation/assets.js";
+  assetCodeInput,
+  assignAssetInput,
+  createAssetInput,
+  createAssetModelInput,
+  moveAssetInput,
+  returnAssetInput,
+} from "../../validation/assets/schemas.js";
 import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
-import { trimmed } from "../../validation/refinements.js";
+import { idInput } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
-import { actorFields, uuid } from "./inputs.js";
+import { one, takeFirst } from "../shared/rows.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
-/** Re-throw a spec ValidationError with its paths under `prefix` ("spec.port_count"). */
-function specIssues(error: unknown, prefix: string): never {
-  if (error instanceof ValidationError) {
-    throw new ValidationError(
-      error.issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message })),
-    );
-  }
-  throw error;
-}
-
-const createModelInput = insertAssetModelSchema.omit({ id: true, createdAt: true, specVersionId: true });
-export type CreateAssetModelInput = z.input<typeof createModelInput>;
+export type CreateAssetModelInput = z.input<typeof createAssetModelInput>;
 
 /**
  * Create a model. With a category that has an active spec version, `spec` is validated (and
  * normalised: defaults, MAC notation) against it and the version is recorded in spec_version_id.
  */
 export async function createAssetModel(db: DbOrTx, input: CreateAssetModelInput): Promise<AssetModel> {
-  const values = parseInput(createModelInput, input);
-  return withDbErrors(() =>
+  const values = parseInput(createAssetModelInput, input);
+  return withDbErrors("createAssetModel", () =>
     db.transaction(async (tx) => {
       let spec = values.spec ?? {};
       let specVersionId: string | null = null;
       if (values.categoryId) {
         const active = await activeSpecDefs(tx, values.categoryId);
         if (active) {
-          try {
-            spec = parseFields(active.defs, spec);
-          } catch (error) {
-            specIssues(error, "spec");
-          }
+          spec = parseFields(active.defs, spec, "spec");
           specVersionId = active.versionId;
         }
       }
-      const [row] = await tx
-        .insert(assetModels)
-        .values({ ...values, spec, specVersionId })
-        .returning();
-      return row as AssetModel;
+      const row = one(
+        await tx
+          .insert(assetModels)
+          .values({ ...values, spec, specVersionId })
+          .returning(),
+      );
+      return row;
     }),
   );
 }
 
-const createAssetInput = insertAssetSchema
-  .omit({ id: true, createdAt: true, updatedAt: true, status: true })
-  .extend(actorFields);
 export type CreateAssetInput = z.input<typeof createAssetInput>;
 
 /**
@@ -81,7 +68,7 @@ export type CreateAssetInput = z.input<typeof createAssetInput>;
  */
 export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<Asset> {
   const { actorUserId, correlationId, ...values } = parseInput(createAssetInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createAsset", () =>
     db.transaction(async (tx) => {
       if (values.modelId) {
         const [model] = await tx.select().from(assetModels).where(eq(assetModels.id, values.modelId));
@@ -89,19 +76,17 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
         if (model.categoryId) {
           const active = await activeSpecDefs(tx, model.categoryId);
           if (active) {
-            try {
-              parseFields(active.defs, model.spec ?? {});
-            } catch (error) {
-              specIssues(error, "model.spec");
-            }
+            parseFields(active.defs, model.spec ?? {}, "model.spec");
           }
         }
       }
-      const [asset] = await tx
-        .insert(assets)
-        .values({ ...values, status: "in_stock" })
-        .returning();
-      const created = asset as Asset;
+      const asset = one(
+        await tx
+          .insert(assets)
+          .values({ ...values, status: "in_stock" })
+          .returning(),
+      );
+      const created = asset;
       await writeAssetEvent(
         tx,
         created.id,
@@ -130,27 +115,26 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
 );
 
 // Built once: a zod schema built per call costs more than the query it guards (issue 15).
-const getAssetInput = z.strictObject({ id: uuid() });
-const findAssetByCodeInput = z.strictObject({ assetCode: trimmed(100) });
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
-  const { id } = parseInput(getAssetInput, input);
-  const [row] = await assetById(db).execute({ id });
-  return row ?? null;
+  return withDbErrors("getAsset", async () => {
+    const { id } = parseInput(idInput("id"), input);
+    const [row] = await assetById(db).execute({ id });
+    return row ?? null;
+  });
 }
 
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
-  const { assetCode } = parseInput(findAssetByCodeInput, input);
-  const [row] = await assetByCode(db).execute({ code: assetCode });
-  return row ?? null;
+  return withDbErrors("findAssetByCode", async () => {
+    const { assetCode } = parseInput(assetCodeInput, input);
+    const [row] = await assetByCode(db).execute({ code: assetCode });
+    return row ?? null;
+  });
 }
 
-const assignInput = insertAssetAssignmentSchema
-  .pick({ assigneeType: true, assigneeId: true, assigneeName: true, note: true })
-  .extend({ assetId: uuid(), ...actorFields });
-export type AssignAssetInput = z.input<typeof assignInput>;
+export type AssignAssetInput = z.input<typeof assignAssetInput>;
 
 /**
  * Hand an in_stock asset to a person, department or system: opens an assignment and moves the
@@ -162,18 +146,20 @@ export async function assignAsset(
   db: DbOrTx,
   input: AssignAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
-  const { assetId, actorUserId, correlationId, ...who } = parseInput(assignInput, input);
-  return withDbErrors(() =>
+  const { assetId, actorUserId, correlationId, ...who } = parseInput(assignAssetInput, input);
+  return withDbErrors("assignAsset", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       const status = statusOf(asset);
       if (status !== "in_stock") {
         throw new InvalidStateError(`asset ${assetId} is ${status}; only an in_stock asset can be assigned`);
       }
-      const [assignment] = await tx
-        .insert(assetAssignments)
-        .values({ assetId, ...who })
-        .returning();
+      const assignment = one(
+        await tx
+          .insert(assetAssignments)
+          .values({ assetId, ...who })
+          .returning(),
+      );
       await writeAssetEvent(
         tx,
         assetId,
@@ -188,13 +174,12 @@ export async function assignAsset(
         ...(actorUserId ? { actorUserId } : {}),
         ...(correlationId ? { correlationId } : {}),
       });
-      return { asset: updated, assignment: assignment as AssetAssignment };
+      return { asset: updated, assignment: assignment };
     }),
   );
 }
 
-const returnInput = z.strictObject({ assetId: uuid(), note: trimmed(1000).optional(), ...actorFields });
-export type ReturnAssetInput = z.input<typeof returnInput>;
+export type ReturnAssetInput = z.input<typeof returnAssetInput>;
 
 /**
  * Close the open assignment (returned_at = now()); an in_use asset goes back to in_stock (an asset
@@ -204,18 +189,20 @@ export async function returnAsset(
   db: DbOrTx,
   input: ReturnAssetInput,
 ): Promise<{ asset: Asset; assignment: AssetAssignment }> {
-  const { assetId, note, actorUserId, correlationId } = parseInput(returnInput, input);
-  return withDbErrors(() =>
+  const { assetId, note, actorUserId, correlationId } = parseInput(returnAssetInput, input);
+  return withDbErrors("returnAsset", () =>
     db.transaction(async (tx) => {
       let asset = await lockAsset(tx, assetId);
-      const [assignment] = await tx
-        .update(assetAssignments)
-        .set({
-          returnedAt: sql`now()`,
-          ...(note ? { note: sql`concat_ws(E'\n', ${assetAssignments.note}, ${note}::text)` } : {}),
-        })
-        .where(and(eq(assetAssignments.assetId, assetId), isNull(assetAssignments.returnedAt)))
-        .returning();
+      const assignment = takeFirst(
+        await tx
+          .update(assetAssignments)
+          .set({
+            returnedAt: sql`now()`,
+            ...(note ? { note: sql`concat_ws(E'\n', ${assetAssignments.note}, ${note}::text)` } : {}),
+          })
+          .where(and(eq(assetAssignments.assetId, assetId), isNull(assetAssignments.returnedAt)))
+          .returning(),
+      );
       if (!assignment) throw new InvalidStateError(`asset ${assetId} has no open assignment to return`);
       await writeAssetEvent(
         tx,
@@ -238,13 +225,12 @@ export async function returnAsset(
   );
 }
 
-const moveInput = z.strictObject({ assetId: uuid(), locationId: uuid(), ...actorFields });
-export type MoveAssetInput = z.input<typeof moveInput>;
+export type MoveAssetInput = z.input<typeof moveAssetInput>;
 
 /** Move an asset to another location, with a `moved` event {from, to}. Disposed assets do not move. */
 export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asset> {
-  const { assetId, locationId, actorUserId, correlationId } = parseInput(moveInput, input);
-  return withDbErrors(() =>
+  const { assetId, locationId, actorUserId, correlationId } = parseInput(moveAssetInput, input);
+  return withDbErrors("moveAsset", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       if (statusOf(asset) === "disposed") throw new InvalidStateError(`asset ${assetId} is disposed`);
@@ -256,7 +242,9 @@ export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asse
       if (asset.locationId === locationId) {
         throw new InvalidStateError(`asset ${assetId} is already at location ${locationId}`);
       }
-      const [updated] = await tx.update(assets).set({ locationId }).where(eq(assets.id, assetId)).returning();
+      const updated = one(
+        await tx.update(assets).set({ locationId }).where(eq(assets.id, assetId)).returning(),
+      );
       await writeAssetEvent(
         tx,
         assetId,
@@ -264,7 +252,7 @@ export async function moveAsset(db: DbOrTx, input: MoveAssetInput): Promise<Asse
         { from: asset.locationId, to: locationId },
         { actorUserId, correlationId },
       );
-      return updated as Asset;
+      return updated;
     }),
   );
 }

@@ -3,20 +3,21 @@
  * with its asset_events row in the same transaction.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { IllegalTransitionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import type { JsonObject } from "../../schema/_helpers.js";
 import {
-  ASSET_STATUSES,
+  type ASSET_STATUSES,
   type Asset,
   assetAssignments,
   assetEvents,
   assets,
 } from "../../schema/assets/index.js";
-import { trimmed } from "../../validation/refinements.js";
-import { IllegalTransitionError } from "../shared/errors.js";
-import { actorFields, eventPayload, uuid } from "./inputs.js";
+import { transitionAssetStatusInput } from "../../validation/assets/schemas.js";
+import { one } from "../shared/rows.js";
+import { openRepairOrderOfAsset } from "../warehouse/repair-state.js";
 
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
@@ -38,11 +39,6 @@ export const ASSET_TRANSITIONS: {
   lost: { in_stock: "unassigned", in_use: "assigned", retired: "unassigned", disposed: "unassigned" },
   disposed: {},
 };
-
-/** Whether `from -> to` is in the table (guards aside). */
-export function isDeclaredTransition(from: AssetStatus, to: AssetStatus): boolean {
-  return ASSET_TRANSITIONS[from][to] !== undefined;
-}
 
 /** A NULL status (legacy rows; the column is nullable in 0000) counts as its default, in_stock. */
 export const statusOf = (asset: Pick<Asset, "status">): AssetStatus => asset.status ?? "in_stock";
@@ -91,26 +87,41 @@ export async function serviceStatusOf(db: DbOrTx, assetId: string): Promise<"in_
   return (await hasOpenAssignment(db, assetId)) ? "in_use" : "in_stock";
 }
 
-const transitionInput = z.strictObject({
-  assetId: uuid(),
-  to: z.enum(ASSET_STATUSES),
-  reason: trimmed(1000).optional(),
-  ...actorFields,
-  payload: eventPayload(),
-});
-export type TransitionAssetStatusInput = z.input<typeof transitionInput>;
+export type TransitionAssetStatusInput = z.input<typeof transitionAssetStatusInput>;
 
 /**
  * Check `from -> to` against ASSET_TRANSITIONS and its guard with the asset row locked, update the
  * status and write a `status_changed` event ({from, to, reason, ...payload}), in one transaction
  * (a savepoint inside a caller's transaction). Refusals: NotFoundError, IllegalTransitionError.
  */
-export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetStatusInput): Promise<Asset> {
-  const { assetId, to, reason, actorUserId, correlationId, payload } = parseInput(transitionInput, input);
-  return withDbErrors(() =>
+export async function transitionAssetStatus(
+  db: DbOrTx,
+  input: TransitionAssetStatusInput,
+  /** Set only by the repair-order operations: the order this change is made for. */
+  on?: { repairOrderId: string },
+): Promise<Asset> {
+  const { assetId, to, reason, actorUserId, correlationId, payload } = parseInput(
+    transitionAssetStatusInput,
+    input,
+  );
+  return withDbErrors("transitionAssetStatus", () =>
     db.transaction(async (tx) => {
       const asset = await lockAsset(tx, assetId);
       const from = statusOf(asset);
+      // An asset under an open repair order leaves in_repair only through that order (close or
+      // cancel): otherwise the order could never be closed, and its parts would stay consumed.
+      if (from === "in_repair") {
+        const order = await openRepairOrderOfAsset(tx, assetId);
+        if (order && order.id !== on?.repairOrderId) {
+          throw new IllegalTransitionError(
+            "asset",
+            assetId,
+            from,
+            to,
+            `repair order ${order.code} is open: close or cancel it`,
+          );
+        }
+      }
       const guard = ASSET_TRANSITIONS[from][to];
       if (guard === undefined) {
         throw new IllegalTransitionError(
@@ -130,7 +141,9 @@ export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetSt
           throw new IllegalTransitionError("asset", assetId, from, to, "the asset must be returned first");
         }
       }
-      const [updated] = await tx.update(assets).set({ status: to }).where(eq(assets.id, assetId)).returning();
+      const updated = one(
+        await tx.update(assets).set({ status: to }).where(eq(assets.id, assetId)).returning(),
+      );
       await writeAssetEvent(
         tx,
         assetId,
@@ -138,7 +151,7 @@ export async function transitionAssetStatus(db: DbOrTx, input: TransitionAssetSt
         { ...(payload ?? {}), from, to, ...(reason ? { reason } : {}) },
         { actorUserId, correlationId },
       );
-      return updated as Asset;
+      return updated;
     }),
   );
 }

@@ -4,26 +4,22 @@
  * (served by idx_locations_path). Moving a location rewrites the path of its whole subtree.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
+import { advisoryXactLock, LOCK_KEYS } from "../../locks.js";
 import { type Location, locations } from "../../schema/assets/index.js";
-import { trimmed } from "../../validation/refinements.js";
-import { uuid } from "./inputs.js";
-
-/** Serialises tree moves: two concurrent moves could otherwise each pass the cycle check and form a loop. */
-const LOCATION_TREE_LOCK = 0x6c6f63747265656en; // "loctreen"
-
-/** SQL that escapes LIKE wildcards in a path, for `path LIKE <escaped> || '%'`. */
-export const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import {
+  createLocationInput,
+  moveLocationInput,
+  renameLocationInput,
+} from "../../validation/assets/schemas.js";
+import { likePrefix } from "../shared/like.js";
+import { one } from "../shared/rows.js";
 
 /** Path segment of a location name: '/' would split it, so it becomes '-'. */
 const segmentOf = (name: string) => name.trim().replaceAll("/", "-");
 
-const createLocationInput = z.strictObject({
-  name: trimmed(255),
-  parentId: uuid().nullish(),
-});
 export type CreateLocationInput = z.input<typeof createLocationInput>;
 
 async function getLocation(db: DbOrTx, id: string, lock = false): Promise<Location> {
@@ -46,26 +42,23 @@ async function refuseTakenPath(db: DbOrTx, path: string, exceptId?: string): Pro
 /** Create a location under `parentId` (or a root), its path derived from the parent's. */
 export async function createLocation(db: DbOrTx, input: CreateLocationInput): Promise<Location> {
   const { name, parentId } = parseInput(createLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createLocation", () =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      await advisoryXactLock(tx, LOCK_KEYS.locationTree);
       const parentPath = parentId ? (await getLocation(tx, parentId)).path : "/";
       const path = `${parentPath.endsWith("/") ? parentPath : `${parentPath}/`}${segmentOf(name)}/`;
       await refuseTakenPath(tx, path);
-      const [row] = await tx
-        .insert(locations)
-        .values({ name, parentId: parentId ?? null, path })
-        .returning();
-      return row as Location;
+      const row = one(
+        await tx
+          .insert(locations)
+          .values({ name, parentId: parentId ?? null, path })
+          .returning(),
+      );
+      return row;
     }),
   );
 }
 
-const moveLocationInput = z.strictObject({
-  locationId: uuid(),
-  /** New parent; null makes it a root. */
-  parentId: uuid().nullable(),
-});
 export type MoveLocationInput = z.input<typeof moveLocationInput>;
 
 /**
@@ -78,9 +71,9 @@ export async function moveLocation(
   input: MoveLocationInput,
 ): Promise<{ location: Location; rewritten: number }> {
   const { locationId, parentId } = parseInput(moveLocationInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("moveLocation", () =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCATION_TREE_LOCK.toString()}::bigint)`);
+      await advisoryXactLock(tx, LOCK_KEYS.locationTree);
       const location = await getLocation(tx, locationId, true);
       const oldPath = location.path;
       let parentPath = "/";
@@ -97,27 +90,71 @@ export async function moveLocation(
       const segment = oldPath.replace(/\/$/, "").split("/").pop() || segmentOf(location.name);
       const newPath = `${parentPath}${segment}/`;
       if (newPath !== oldPath) await refuseTakenPath(tx, newPath, locationId);
-      const moved = await tx
-        .update(locations)
-        .set({ path: sql`${newPath} || substr(${locations.path}, ${oldPath.length + 1})` })
-        .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
-        .returning({ id: locations.id });
-      const [row] = await tx
-        .update(locations)
-        .set({ parentId: parentId ?? null })
-        .where(eq(locations.id, locationId))
-        .returning();
-      return { location: row as Location, rewritten: moved.length };
+      const rewritten = await rewriteSubtree(tx, oldPath, newPath);
+      const row = one(
+        await tx
+          .update(locations)
+          .set({ parentId: parentId ?? null })
+          .where(eq(locations.id, locationId))
+          .returning(),
+      );
+      return { location: row, rewritten };
+    }),
+  );
+}
+
+/** Replace the `oldPath` prefix of a subtree's paths by `newPath`; returns how many rows changed. */
+async function rewriteSubtree(tx: DbOrTx, oldPath: string, newPath: string): Promise<number> {
+  const rewritten = await tx
+    .update(locations)
+    // The old prefix is cut by PostgreSQL's own length of it (characters): a JavaScript length
+    // counts UTF-16 units, two for a character outside the BMP (an emoji in a name).
+    .set({ path: sql`${newPath}::text || substr(${locations.path}, char_length(${oldPath}::text) + 1)` })
+    .where(sql`${locations.path} LIKE ${likePrefix(oldPath)}`)
+    .returning({ id: locations.id });
+  return rewritten.length;
+}
+
+export type RenameLocationInput = z.input<typeof renameLocationInput>;
+
+/**
+ * Rename a location: its name, and its segment in the path of its whole subtree (one UPDATE).
+ * InvalidStateError when a sibling already has that path. Returns the location and how many paths
+ * were rewritten (itself included; 0 when the segment does not change).
+ */
+export async function renameLocation(
+  db: DbOrTx,
+  input: RenameLocationInput,
+): Promise<{ location: Location; rewritten: number }> {
+  const { locationId, name } = parseInput(renameLocationInput, input);
+  return withDbErrors("renameLocation", () =>
+    db.transaction(async (tx) => {
+      await advisoryXactLock(tx, LOCK_KEYS.locationTree);
+      const location = await getLocation(tx, locationId, true);
+      const oldPath = location.path;
+      const parentPath = oldPath.replace(/[^/]*\/$/, "");
+      const newPath = `${parentPath}${segmentOf(name)}/`;
+      let rewritten = 0;
+      if (newPath !== oldPath) {
+        await refuseTakenPath(tx, newPath, locationId);
+        rewritten = await rewriteSubtree(tx, oldPath, newPath);
+      }
+      const row = one(
+        await tx.update(locations).set({ name }).where(eq(locations.id, locationId)).returning(),
+      );
+      return { location: row, rewritten };
     }),
   );
 }
 
 /** Ids of a location and everything under it (a path-prefix scan). */
 export async function locationSubtreeIds(db: DbOrTx, locationId: string): Promise<string[]> {
-  const root = await getLocation(db, locationId);
-  const rows = await db
-    .select({ id: locations.id })
-    .from(locations)
-    .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
-  return rows.map((r) => r.id);
+  return withDbErrors("locationSubtreeIds", async () => {
+    const root = await getLocation(db, locationId);
+    const rows = await db
+      .select({ id: locations.id })
+      .from(locations)
+      .where(sql`${locations.path} LIKE ${likePrefix(root.path)}`);
+    return rows.map((r) => r.id);
+  });
 }

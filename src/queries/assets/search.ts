@@ -6,46 +6,18 @@
 import { type AnyColumn, and, asc, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, ValidationError, withDbErrors } from "../../errors.js";
-import {
-  ASSET_STATUSES,
-  type Asset,
-  assetModels,
-  assets,
-  locations,
-  macHex,
-} from "../../schema/assets/index.js";
-import { inet, mac, trimmed } from "../../validation/refinements.js";
+import { parseInput, ValidationError, withDbErrors } from "../../errors/index.js";
+import { type Asset, assetModels, assets, locations, macHex } from "../../schema/assets/index.js";
+import { SEARCH_PAGE_MAX, searchAssetsInput } from "../../validation/assets/schemas.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
+import { likePrefix } from "../shared/like.js";
 import { preparedPer } from "../shared/prepared.js";
-import { uuid } from "./inputs.js";
 
-export const SEARCH_PAGE_MAX = 500;
+export { SEARCH_PAGE_MAX };
 
-const searchInput = z.strictObject({
-  /** asset_code prefix, case-insensitive. */
-  code: trimmed(100).optional(),
-  /** hostname prefix, case-insensitive. */
-  hostname: trimmed(255).optional(),
-  /** serial_no, exact (case-insensitive). */
-  serial: trimmed(255).optional(),
-  /** A host address (exact match) or a CIDR (every address inside it). */
-  ip: inet().optional(),
-  /** Any accepted notation (aa:bb:.., aa-bb-.., aabb.ccdd.eeff, aabbccddeeff). */
-  mac: mac().optional(),
-  status: z.array(z.enum(ASSET_STATUSES)).min(1).optional(),
-  /** This location and everything under it. */
-  locationId: uuid().optional(),
-  categoryId: uuid().optional(),
-  limit: z.int().min(1).max(SEARCH_PAGE_MAX).default(50),
-  cursor: z.string().max(2000).optional(),
-});
-export type SearchAssetsInput = z.input<typeof searchInput>;
+export type SearchAssetsInput = z.input<typeof searchAssetsInput>;
 
 const cursorId = z.uuid();
-
-/** LIKE pattern for "starts with", wildcards in the input taken literally. */
-const startsWith = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Case-insensitive "starts with" on `column`, served by an index on `lower(column)
@@ -62,7 +34,7 @@ function prefixOf(column: AnyColumn, prefix: SQL, pattern: SQL): SQL {
 /** The smallest string above every string starting with `text` (byte order): last character + 1. */
 const bumpLast = (text: SQL) => sql`(left(${text}, -1) || chr(ascii(right(${text}, 1)) + 1))`;
 
-type SearchQuery = z.output<typeof searchInput>;
+type SearchQuery = z.output<typeof searchAssetsInput>;
 
 /**
  * Which filters a search uses: one prepared statement per shape (a handful in practice), so a
@@ -130,7 +102,7 @@ const statements = new Map<string, ReturnType<typeof searchStatement>>();
 
 /** One page of matching assets; pass `nextCursor` back as `cursor` for the next one. */
 export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): Promise<Page<Asset>> {
-  const q = parseInput(searchInput, input);
+  const q = parseInput(searchAssetsInput, input);
   let after: { afterCode: string; afterId: string } | undefined;
   if (q.cursor) {
     const [code, id] = decodeCursor(q.cursor, 2);
@@ -145,12 +117,12 @@ export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): P
     statement = searchStatement(shape);
     statements.set(shape, statement);
   }
-  const fetched = await withDbErrors(() =>
+  const fetched = await withDbErrors("searchAssets", () =>
     (statement as ReturnType<typeof searchStatement>)(db).execute({
       code: q.code,
-      codePattern: q.code === undefined ? undefined : startsWith(q.code),
+      codePattern: q.code === undefined ? undefined : likePrefix(q.code),
       hostname: q.hostname,
-      hostnamePattern: q.hostname === undefined ? undefined : startsWith(q.hostname),
+      hostnamePattern: q.hostname === undefined ? undefined : likePrefix(q.hostname),
       serial: q.serial,
       ip: q.ip,
       mac: q.mac?.replaceAll(":", ""),

@@ -4,37 +4,20 @@
  * validated it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, toDbError } from "../../errors.js";
+import { NoActiveTypeVersionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import type { Json, JsonObject } from "../../schema/_helpers.js";
 import type { CmdbCi } from "../../schema/cmdb/index.js";
 import { cmdbCiAttrValues, cmdbCis, cmdbCiTypes } from "../../schema/cmdb/tables.js";
-import {
-  activeAttrDefs,
-  insertCmdbCiSchema,
-  json,
-  parseFields,
-  updateCmdbCiSchema,
-} from "../../validation/index.js";
-import { NoActiveTypeVersionError } from "./errors.js";
+import { createCiInput, updateCiInput } from "../../validation/cmdb/schemas.js";
+import { activeAttrDefs, parseFields } from "../../validation/index.js";
+import { idInput } from "../../validation/refinements.js";
+import { one } from "../shared/rows.js";
 
-const uuidInput = z.uuid().transform((s) => s.toLowerCase());
-
-export const createCiInput = insertCmdbCiSchema.omit({ id: true, createdAt: true, updatedAt: true }).extend({
-  typeId: uuidInput,
-  /** Attribute values by key, validated against the type's active version (defaults applied). */
-  attributes: z.record(z.string(), json).optional(),
-});
 export type CreateCiInput = z.input<typeof createCiInput>;
 
-export const updateCiInput = updateCmdbCiSchema
-  .omit({ id: true, createdAt: true, updatedAt: true, typeId: true })
-  .extend({
-    ciId: uuidInput,
-    /** Keys to set (merged over the stored values); null removes a key. */
-    attributes: z.record(z.string(), json.nullable()).optional(),
-  });
 export type UpdateCiInput = z.input<typeof updateCiInput>;
 
 export interface CiWithAttributes extends CmdbCi {
@@ -54,7 +37,7 @@ async function validateAttributes(
     if (Object.keys(attributes).length > 0) throw new NoActiveTypeVersionError(typeId);
     return { values: {}, versionId: null };
   }
-  return { values: parseFields(active.defs, attributes), versionId: active.versionId };
+  return { values: parseFields(active.defs, attributes, "attributes"), versionId: active.versionId };
 }
 
 /** Write the values (upsert per key, stamped with the version) and delete `removed` keys. */
@@ -72,7 +55,7 @@ async function writeAttributes(
       .values(present.map(([key, value]) => ({ ciId, versionId, key, value })))
       .onConflictDoUpdate({
         target: [cmdbCiAttrValues.ciId, cmdbCiAttrValues.key],
-        set: { value: sql`excluded.value`, versionId: sql`excluded.version_id`, updatedAt: sql`now()` },
+        set: { value: sql`excluded.value`, versionId: sql`excluded.version_id` },
       });
   }
   const cleared = [
@@ -110,22 +93,20 @@ async function withAttributes(tx: DbOrTx, ci: CmdbCi): Promise<CiWithAttributes>
 /** Create a CI; its attributes are validated against the active version of its type. */
 export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWithAttributes> {
   const { attributes = {}, ...fields } = parseInput(createCiInput, input);
-  try {
-    return await db.transaction(async (tx) => {
+  return withDbErrors("createCi", () =>
+    db.transaction(async (tx) => {
       const [type] = await tx
         .select({ id: cmdbCiTypes.id })
         .from(cmdbCiTypes)
         .where(eq(cmdbCiTypes.id, fields.typeId));
       if (!type) throw new NotFoundError("CI type", fields.typeId);
       const { values, versionId } = await validateAttributes(tx, fields.typeId, attributes);
-      const [ci] = await tx.insert(cmdbCis).values(fields).returning();
-      await writeAttributes(tx, ci!.id, versionId, values);
-      const result = await withAttributes(tx, ci!);
+      const ci = one(await tx.insert(cmdbCis).values(fields).returning());
+      await writeAttributes(tx, ci.id, versionId, values);
+      const result = await withAttributes(tx, ci);
       return { ...result, versionId };
-    });
-  } catch (error) {
-    throw toDbError(error);
-  }
+    }),
+  );
 }
 
 /**
@@ -136,17 +117,13 @@ export async function createCi(db: DbOrTx, input: CreateCiInput): Promise<CiWith
  */
 export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWithAttributes> {
   const { ciId, attributes, ...fields } = parseInput(updateCiInput, input);
-  try {
-    return await db.transaction(async (tx) => {
+  return withDbErrors("updateCi", () =>
+    db.transaction(async (tx) => {
       const [ci] = await tx.select().from(cmdbCis).where(eq(cmdbCis.id, ciId)).for("update");
       if (!ci) throw new NotFoundError("CI", ciId);
       let updated = ci;
       if (Object.keys(fields).length > 0) {
-        [updated] = (await tx
-          .update(cmdbCis)
-          .set({ ...fields, updatedAt: sql`now()` })
-          .where(eq(cmdbCis.id, ciId))
-          .returning()) as [CmdbCi];
+        updated = one(await tx.update(cmdbCis).set(fields).where(eq(cmdbCis.id, ciId)).returning());
       }
       let versionId: string | null = null;
       if (attributes) {
@@ -164,22 +141,22 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
             removed.push(key);
           } else merged[key] = value;
         }
-        const values = parseFields(active.defs, merged);
+        const values = parseFields(active.defs, merged, "attributes");
         await writeAttributes(tx, ciId, active.versionId, values, removed);
         versionId = active.versionId;
       }
       const result = await withAttributes(tx, updated);
       return versionId ? { ...result, versionId } : result;
-    });
-  } catch (error) {
-    throw toDbError(error);
-  }
+    }),
+  );
 }
 
 /** A CI with its attribute values. */
 export async function getCi(db: DbOrTx, input: { ciId: string }): Promise<CiWithAttributes> {
-  const { ciId } = parseInput(z.object({ ciId: uuidInput }), input);
-  const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
-  if (!ci) throw new NotFoundError("CI", ciId);
-  return withAttributes(db, ci);
+  return withDbErrors("getCi", async () => {
+    const { ciId } = parseInput(idInput("ciId"), input);
+    const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
+    if (!ci) throw new NotFoundError("CI", ciId);
+    return withAttributes(db, ci);
+  });
 }

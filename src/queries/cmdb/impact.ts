@@ -13,25 +13,22 @@
  * minimal depth and the relationship that reached it at that depth (lowest relationship id on ties).
  */
 import { type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput } from "../../errors.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import { cmdbCis, cmdbServices } from "../../schema/cmdb/tables.js";
+import {
+  DEFAULT_MAX_DEPTH,
+  IMPACT_DIRECTIONS,
+  type ImpactDirection,
+  impactInput,
+  MAX_DEPTH_LIMIT,
+  serviceMapInput,
+} from "../../validation/cmdb/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
 
-export const IMPACT_DIRECTIONS = ["dependencies", "dependents"] as const;
-export type ImpactDirection = (typeof IMPACT_DIRECTIONS)[number];
-export const DEFAULT_MAX_DEPTH = 5;
-export const MAX_DEPTH_LIMIT = 20;
+export { DEFAULT_MAX_DEPTH, IMPACT_DIRECTIONS, type ImpactDirection, MAX_DEPTH_LIMIT };
 
-const uuidInput = z.uuid().transform((s) => s.toLowerCase());
-const depthInput = z.number().int().min(1).max(MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
-
-export const impactInput = z.object({
-  ciId: uuidInput,
-  direction: z.enum(IMPACT_DIRECTIONS),
-  maxDepth: depthInput,
-});
 export type ImpactInput = z.input<typeof impactInput>;
 
 export interface ReachedCi {
@@ -134,17 +131,18 @@ const ciExists = preparedPer("netops_ci_exists", (db, name) =>
 
 /** What a CI depends on ("dependencies") or what depends on it ("dependents"), to `maxDepth`. */
 export async function impactAnalysis(db: DbOrTx, input: ImpactInput): Promise<ImpactResult> {
-  const q = parseInput(impactInput, input);
-  const reached = await impactQueries[q.direction](db).execute({ root: q.ciId, maxDepth: q.maxDepth });
-  // Only an empty walk needs telling apart "isolated CI" from "no such CI": one round trip otherwise.
-  if (reached.length === 0) {
-    const [found] = await ciExists(db).execute({ id: q.ciId });
-    if (!found) throw new NotFoundError("CI", q.ciId);
-  }
-  return { ciId: q.ciId, direction: q.direction, maxDepth: q.maxDepth, reached };
+  return withDbErrors("impactAnalysis", async () => {
+    const q = parseInput(impactInput, input);
+    const reached = await impactQueries[q.direction](db).execute({ root: q.ciId, maxDepth: q.maxDepth });
+    // Only an empty walk needs telling apart "isolated CI" from "no such CI": one round trip otherwise.
+    if (reached.length === 0) {
+      const [found] = await ciExists(db).execute({ id: q.ciId });
+      if (!found) throw new NotFoundError("CI", q.ciId);
+    }
+    return { ciId: q.ciId, direction: q.direction, maxDepth: q.maxDepth, reached };
+  });
 }
 
-export const serviceMapInput = z.object({ serviceId: uuidInput, maxDepth: depthInput });
 export type ServiceMapInput = z.input<typeof serviceMapInput>;
 
 export interface ServiceMapNode {
@@ -231,25 +229,27 @@ const serviceMapQuery = preparedPer("netops_service_map", (db, name) =>
 
 /** A service's member CIs and everything they depend on, to maxDepth, in one recursive query. */
 export async function serviceMap(db: DbOrTx, input: ServiceMapInput): Promise<ServiceMap> {
-  const q = parseInput(serviceMapInput, input);
-  const [service] = await db
-    .select({
-      id: cmdbServices.id,
-      code: cmdbServices.code,
-      name: cmdbServices.name,
-      criticality: cmdbServices.criticality,
-      status: cmdbServices.status,
-    })
-    .from(cmdbServices)
-    .where(sql`${cmdbServices.id} = ${q.serviceId}`);
-  if (!service) throw new NotFoundError("service", q.serviceId);
-  const rows = await serviceMapQuery(db).execute({ service: q.serviceId, maxDepth: q.maxDepth });
-  const edges: ServiceMap["edges"] = [];
-  const nodes = rows.map(({ outEdges, ...node }) => {
-    const list =
-      typeof outEdges === "string" ? (JSON.parse(outEdges) as [string, string, string | null][]) : outEdges;
-    for (const [id, toCiId, code] of list) edges.push({ id, fromCiId: node.ciId, toCiId, code });
-    return { ...node, isMember: node.depth === 0 };
+  return withDbErrors("serviceMap", async () => {
+    const q = parseInput(serviceMapInput, input);
+    const [service] = await db
+      .select({
+        id: cmdbServices.id,
+        code: cmdbServices.code,
+        name: cmdbServices.name,
+        criticality: cmdbServices.criticality,
+        status: cmdbServices.status,
+      })
+      .from(cmdbServices)
+      .where(sql`${cmdbServices.id} = ${q.serviceId}`);
+    if (!service) throw new NotFoundError("service", q.serviceId);
+    const rows = await serviceMapQuery(db).execute({ service: q.serviceId, maxDepth: q.maxDepth });
+    const edges: ServiceMap["edges"] = [];
+    const nodes = rows.map(({ outEdges, ...node }) => {
+      const list =
+        typeof outEdges === "string" ? (JSON.parse(outEdges) as [string, string, string | null][]) : outEdges;
+      for (const [id, toCiId, code] of list) edges.push({ id, fromCiId: node.ciId, toCiId, code });
+      return { ...node, isMember: node.depth === 0 };
+    });
+    return { service, nodes, edges };
   });
-  return { service, nodes, edges };
 }

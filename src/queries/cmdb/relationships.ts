@@ -4,31 +4,22 @@
  * Direction: a relationship from A to B reads "A <code> B" (A depends_on B, A runs_on B, ...).
  * Impact analysis treats every active relationship from -> to as "from depends on to".
  */
-import { and, eq, or, sql } from "drizzle-orm";
-import { z } from "zod";
+import { and, eq, or } from "drizzle-orm";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, toDbError, UniqueViolationError } from "../../errors.js";
+import {
+  DuplicateRelationshipError,
+  RelationshipNotAllowedError,
+  SelfRelationshipError,
+} from "../../errors/domain.js";
+import { NotFoundError, parseInput, UniqueViolationError, withDbErrors } from "../../errors/index.js";
+import { advisoryXactLock, cmdbRelationshipLock } from "../../locks.js";
 import type { CmdbRelationship } from "../../schema/cmdb/index.js";
 import { cmdbCis, cmdbRelationships, cmdbRelationshipTypes } from "../../schema/cmdb/tables.js";
-import { isoDate, trimmed } from "../../validation/index.js";
-import { DuplicateRelationshipError, RelationshipNotAllowedError, SelfRelationshipError } from "./errors.js";
+import { relateCisInput } from "../../validation/cmdb/schemas.js";
+import { idInput } from "../../validation/refinements.js";
+import { one, takeFirst } from "../shared/rows.js";
 
-const uuidInput = z.uuid().transform((s) => s.toLowerCase());
-
-export const relateCisInput = z
-  .object({
-    /** The relationship type, by id or by code (exactly one). */
-    relTypeId: uuidInput.optional(),
-    relTypeCode: z.string().min(1).max(100).optional(),
-    fromCiId: uuidInput,
-    toCiId: uuidInput,
-    sinceDate: isoDate().optional(),
-    note: trimmed(2000).optional(),
-  })
-  .refine((r) => (r.relTypeId === undefined) !== (r.relTypeCode === undefined), {
-    message: "give relTypeId or relTypeCode",
-    path: ["relTypeId"],
-  });
 export type RelateCisInput = z.input<typeof relateCisInput>;
 
 /**
@@ -40,77 +31,80 @@ export async function relateCis(db: DbOrTx, input: RelateCisInput): Promise<Cmdb
   const r = parseInput(relateCisInput, input);
   if (r.fromCiId === r.toCiId) throw new SelfRelationshipError(r.fromCiId);
   try {
-    return await db.transaction(async (tx) => {
-      const [relType] = await tx
-        .select()
-        .from(cmdbRelationshipTypes)
-        .where(
-          r.relTypeId
-            ? eq(cmdbRelationshipTypes.id, r.relTypeId)
-            : eq(cmdbRelationshipTypes.code, r.relTypeCode!),
+    return await withDbErrors("relateCis", () =>
+      db.transaction(async (tx) => {
+        const [relType] = await tx
+          .select()
+          .from(cmdbRelationshipTypes)
+          .where(
+            r.relTypeId
+              ? eq(cmdbRelationshipTypes.id, r.relTypeId)
+              : eq(cmdbRelationshipTypes.code, r.relTypeCode!),
+          );
+        if (!relType) throw new NotFoundError("relationship type", r.relTypeId ?? r.relTypeCode!);
+        const cis = await tx
+          .select({ id: cmdbCis.id, typeId: cmdbCis.typeId })
+          .from(cmdbCis)
+          .where(or(eq(cmdbCis.id, r.fromCiId), eq(cmdbCis.id, r.toCiId)));
+        const from = cis.find((c) => c.id === r.fromCiId);
+        const to = cis.find((c) => c.id === r.toCiId);
+        if (!from) throw new NotFoundError("CI", r.fromCiId);
+        if (!to) throw new NotFoundError("CI", r.toCiId);
+        if (relType.allowedFromTypeId && relType.allowedFromTypeId !== from.typeId) {
+          throw new RelationshipNotAllowedError(relType.code, "from", relType.allowedFromTypeId, from.typeId);
+        }
+        if (relType.allowedToTypeId && relType.allowedToTypeId !== to.typeId) {
+          throw new RelationshipNotAllowedError(relType.code, "to", relType.allowedToTypeId, to.typeId);
+        }
+        // Checked here, not only by the UNIQUE constraint of the integrity migration: the advisory
+        // lock on (type, from, to) makes two concurrent relateCis of the same triple take turns, so
+        // the second sees the first even on a database without that constraint.
+        await advisoryXactLock(tx, cmdbRelationshipLock(relType.id, r.fromCiId, r.toCiId));
+        const [existing] = await tx
+          .select()
+          .from(cmdbRelationships)
+          .where(
+            and(
+              eq(cmdbRelationships.relTypeId, relType.id),
+              eq(cmdbRelationships.fromCiId, r.fromCiId),
+              eq(cmdbRelationships.toCiId, r.toCiId),
+            ),
+          )
+          .for("update");
+        if (existing && existing.status !== "retired") {
+          throw new DuplicateRelationshipError(relType.code, r.fromCiId, r.toCiId);
+        }
+        if (existing) {
+          const revived = one(
+            await tx
+              .update(cmdbRelationships)
+              .set({
+                status: "active",
+                sinceDate: r.sinceDate ?? existing.sinceDate,
+                note: r.note ?? existing.note,
+              })
+              .where(eq(cmdbRelationships.id, existing.id))
+              .returning(),
+          );
+          return revived;
+        }
+        const created = one(
+          await tx
+            .insert(cmdbRelationships)
+            .values({
+              relTypeId: relType.id,
+              fromCiId: r.fromCiId,
+              toCiId: r.toCiId,
+              status: "active",
+              sinceDate: r.sinceDate ?? null,
+              note: r.note ?? null,
+            })
+            .returning(),
         );
-      if (!relType) throw new NotFoundError("relationship type", r.relTypeId ?? r.relTypeCode!);
-      const cis = await tx
-        .select({ id: cmdbCis.id, typeId: cmdbCis.typeId })
-        .from(cmdbCis)
-        .where(or(eq(cmdbCis.id, r.fromCiId), eq(cmdbCis.id, r.toCiId)));
-      const from = cis.find((c) => c.id === r.fromCiId);
-      const to = cis.find((c) => c.id === r.toCiId);
-      if (!from) throw new NotFoundError("CI", r.fromCiId);
-      if (!to) throw new NotFoundError("CI", r.toCiId);
-      if (relType.allowedFromTypeId && relType.allowedFromTypeId !== from.typeId) {
-        throw new RelationshipNotAllowedError(relType.code, "from", relType.allowedFromTypeId, from.typeId);
-      }
-      if (relType.allowedToTypeId && relType.allowedToTypeId !== to.typeId) {
-        throw new RelationshipNotAllowedError(relType.code, "to", relType.allowedToTypeId, to.typeId);
-      }
-      // Checked here, not only by the UNIQUE constraint of the integrity migration: the advisory
-      // lock on (type, from, to) makes two concurrent relateCis of the same triple take turns, so
-      // the second sees the first even on a database without that constraint.
-      await tx.execute(
-        sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cmdb_rel:${relType.id}:${r.fromCiId}:${r.toCiId}`}, 0))`,
-      );
-      const [existing] = await tx
-        .select()
-        .from(cmdbRelationships)
-        .where(
-          and(
-            eq(cmdbRelationships.relTypeId, relType.id),
-            eq(cmdbRelationships.fromCiId, r.fromCiId),
-            eq(cmdbRelationships.toCiId, r.toCiId),
-          ),
-        )
-        .for("update");
-      if (existing && existing.status !== "retired") {
-        throw new DuplicateRelationshipError(relType.code, r.fromCiId, r.toCiId);
-      }
-      if (existing) {
-        const [revived] = await tx
-          .update(cmdbRelationships)
-          .set({
-            status: "active",
-            sinceDate: r.sinceDate ?? existing.sinceDate,
-            note: r.note ?? existing.note,
-          })
-          .where(eq(cmdbRelationships.id, existing.id))
-          .returning();
-        return revived!;
-      }
-      const [created] = await tx
-        .insert(cmdbRelationships)
-        .values({
-          relTypeId: relType.id,
-          fromCiId: r.fromCiId,
-          toCiId: r.toCiId,
-          status: "active",
-          sinceDate: r.sinceDate ?? null,
-          note: r.note ?? null,
-        })
-        .returning();
-      return created!;
-    });
-  } catch (error) {
-    const typed = toDbError(error);
+        return created;
+      }),
+    );
+  } catch (typed) {
     if (typed instanceof UniqueViolationError && typed.table === "cmdb_relationships") {
       throw new DuplicateRelationshipError(r.relTypeCode ?? r.relTypeId ?? "?", r.fromCiId, r.toCiId);
     }
@@ -123,12 +117,16 @@ export async function retireRelationship(
   db: DbOrTx,
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
-  const { relationshipId } = parseInput(z.object({ relationshipId: uuidInput }), input);
-  const [row] = await db
-    .update(cmdbRelationships)
-    .set({ status: "retired" })
-    .where(eq(cmdbRelationships.id, relationshipId))
-    .returning();
-  if (!row) throw new NotFoundError("relationship", relationshipId);
-  return row;
+  return withDbErrors("retireRelationship", async () => {
+    const { relationshipId } = parseInput(idInput("relationshipId"), input);
+    const row = takeFirst(
+      await db
+        .update(cmdbRelationships)
+        .set({ status: "retired" })
+        .where(eq(cmdbRelationships.id, relationshipId))
+        .returning(),
+    );
+    if (!row) throw new NotFoundError("relationship", relationshipId);
+    return row;
+  });
 }

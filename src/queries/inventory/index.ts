@@ -1,2 +1,2 @@
 /** Inventory sessions: start for a location subtree, scan, close, summary. */
-export * from "./sessions.js";
+export * from "./count-sessions.js";

@@ -1,3 +1,4 @@
-export * from "./errors.js";
 export * from "./keyset.js";
+export * from "./like.js";
 export * from "./prepared.js";
+export * from "./rows.js";

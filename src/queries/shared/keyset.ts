@@ -3,7 +3,7 @@
  * back unchanged; the next page starts strictly after it (no OFFSET, so pages stay stable and cheap
  * however deep they go).
  */
-import { ValidationError } from "../../errors.js";
+import { ValidationError } from "../../errors/index.js";
 
 export interface Page<T> {
   items: T[];

@@ -3,32 +3,42 @@
  * transaction) or canceled (a posted one by reversing movements). A posted document never
  * changes otherwise.
  */
-import { randomBytes } from "node:crypto";
 import { asc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
+import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "../../errors/domain.js";
 import {
+  InvalidStateError,
+  loadConstraintCatalogue,
   NotFoundError,
   parseInput,
   toDbError,
   ValidationError,
-  type ValidationIssue,
   withDbErrors,
-} from "../../errors.js";
+} from "../../errors/index.js";
 import type { StockDocument, StockDocumentLine } from "../../schema/warehouse/index.js";
 import {
-  ADJUST_DIRECTIONS,
-  STOCK_DOCUMENT_TYPES,
+  repairOrderParts,
+  repairOrders,
   sparePartMovements,
   spareParts,
   stockDocumentLines,
   stockDocuments,
   warehouses,
 } from "../../schema/warehouse/tables.js";
+import {
+  cancelStockDocumentInput,
+  createStockDocumentInput,
+  documentIdInput,
+  lineDirectionIssues,
+  postStockDocumentInput,
+  type stockDocumentLinesInput,
+  updateDraftInput,
+} from "../../validation/warehouse/schemas.js";
+import { generateCode } from "../shared/codes.js";
 import { preparedPer } from "../shared/prepared.js";
-import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "./errors.js";
-import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
+import { one } from "../shared/rows.js";
 import {
   applyMovements,
   ledgerError,
@@ -36,89 +46,16 @@ import {
   REVERSE_MOVEMENT,
   type StockLevel,
 } from "./ledger.js";
+import { isOpenRepairStatus, recomputePartsCost } from "./repair-state.js";
 
 /** ref_type of the movements a document posts, and of those its cancel posts. */
 export const DOCUMENT_REF_TYPE = "stock_document";
 export const DOCUMENT_CANCEL_REF_TYPE = "stock_document_cancel";
 
-const lineSchema = z.object({
-  partId: uuidInput,
-  qty: qtyInput,
-  unitCost: moneyInput.optional(),
-  serialNo: optionalText,
-  note: optionalText,
-  /** adjust documents only: plus adds stock, minus removes it. */
-  adjustDirection: z.enum(ADJUST_DIRECTIONS).optional(),
-});
-
-const linesSchema = z.array(lineSchema).min(1).max(1000);
-
-export const createStockDocumentInput = z
-  .object({
-    docType: z.enum(STOCK_DOCUMENT_TYPES),
-    /** Unique document code; generated ("ISS-<date>-<random>") when omitted. */
-    code: z.string().min(1).max(100).optional(),
-    warehouseId: uuidInput,
-    /** transfer documents only: the receiving warehouse. */
-    targetWarehouseId: uuidInput.optional(),
-    docDate: z.iso.date().optional(),
-    refType: optionalText,
-    refId: uuidInput.optional(),
-    note: optionalText,
-    createdBy: optionalText,
-    correlationId: optionalText,
-    lines: linesSchema,
-  })
-  .superRefine((doc, ctx) => {
-    if (doc.docType === "transfer") {
-      if (!doc.targetWarehouseId) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["targetWarehouseId"],
-          message: "a transfer needs a target warehouse",
-        });
-      } else if (doc.targetWarehouseId === doc.warehouseId) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["targetWarehouseId"],
-          message: "target must differ from source",
-        });
-      }
-    } else if (doc.targetWarehouseId) {
-      ctx.addIssue({ code: "custom", path: ["targetWarehouseId"], message: "only transfers have a target" });
-    }
-    for (const issue of lineDirectionIssues(doc.docType, doc.lines)) {
-      ctx.addIssue({ code: "custom", path: issue.path.split("."), message: issue.message });
-    }
-  });
-
-/** Adjust lines need a direction; other lines must not have one. */
-function lineDirectionIssues(
-  docType: (typeof STOCK_DOCUMENT_TYPES)[number],
-  lines: { adjustDirection?: string | undefined }[],
-): ValidationIssue[] {
-  return lines.flatMap((line, i): ValidationIssue[] => {
-    if (docType === "adjust" && !line.adjustDirection) {
-      return [{ path: `lines.${i}.adjustDirection`, message: "adjust lines need plus or minus" }];
-    }
-    if (docType !== "adjust" && line.adjustDirection) {
-      return [{ path: `lines.${i}.adjustDirection`, message: "only adjust lines have a direction" }];
-    }
-    return [];
-  });
-}
-
 export type CreateStockDocumentInput = z.input<typeof createStockDocumentInput>;
 
 export interface StockDocumentWithLines extends StockDocument {
   lines: StockDocumentLine[];
-}
-
-const CODE_PREFIX = { receipt: "RCV", issue: "ISS", adjust: "ADJ", transfer: "TRF" } as const;
-
-function generateCode(docType: keyof typeof CODE_PREFIX): string {
-  const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-  return `${CODE_PREFIX[docType]}-${day}-${randomBytes(5).toString("hex")}`;
 }
 
 async function assertExist(tx: DbOrTx, warehouseIds: string[], partIds: string[]): Promise<void> {
@@ -141,36 +78,38 @@ export async function createStockDocument(
   input: CreateStockDocumentInput,
 ): Promise<StockDocumentWithLines> {
   const doc = parseInput(createStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("createStockDocument", () =>
     db.transaction(async (tx) => {
       await assertExist(
         tx,
         doc.targetWarehouseId ? [doc.warehouseId, doc.targetWarehouseId] : [doc.warehouseId],
         doc.lines.map((l) => l.partId),
       );
-      const [header] = await tx
-        .insert(stockDocuments)
-        .values({
-          docType: doc.docType,
-          code: doc.code ?? generateCode(doc.docType),
-          status: "draft",
-          warehouseId: doc.warehouseId,
-          targetWarehouseId: doc.targetWarehouseId ?? null,
-          ...(doc.docDate ? { docDate: doc.docDate } : {}),
-          refType: doc.refType ?? null,
-          refId: doc.refId ?? null,
-          note: doc.note ?? null,
-          createdBy: doc.createdBy ?? null,
-          correlationId: doc.correlationId ?? null,
-        })
-        .returning();
-      const lines = await insertLines(tx, header!.id, doc.lines);
-      return { ...header!, lines };
+      const header = one(
+        await tx
+          .insert(stockDocuments)
+          .values({
+            docType: doc.docType,
+            code: doc.code ?? generateCode(doc.docType),
+            status: "draft",
+            warehouseId: doc.warehouseId,
+            targetWarehouseId: doc.targetWarehouseId ?? null,
+            ...(doc.docDate ? { docDate: doc.docDate } : {}),
+            refType: doc.refType ?? null,
+            refId: doc.refId ?? null,
+            note: doc.note ?? null,
+            createdBy: doc.createdBy ?? null,
+            correlationId: doc.correlationId ?? null,
+          })
+          .returning(),
+      );
+      const lines = await insertLines(tx, header.id, doc.lines);
+      return { ...header, lines };
     }),
   );
 }
 
-function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof linesSchema>) {
+function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof stockDocumentLinesInput>) {
   return tx
     .insert(stockDocumentLines)
     .values(
@@ -186,8 +125,6 @@ function insertLines(tx: DbOrTx, documentId: string, lines: z.output<typeof line
     )
     .returning();
 }
-
-const documentIdInput = z.object({ documentId: uuidInput });
 
 const documentById = preparedPer("netops_document_by_id", (db, name) =>
   db
@@ -210,20 +147,15 @@ export async function getStockDocument(
   db: DbOrTx,
   input: { documentId: string },
 ): Promise<StockDocumentWithLines> {
-  const { documentId } = parseInput(documentIdInput, input);
-  const [header] = await documentById(db).execute({ id: documentId });
-  if (!header) throw new NotFoundError("stock document", documentId);
-  const lines = await linesOfDocument(db).execute({ id: documentId });
-  return { ...header, lines };
+  return withDbErrors("getStockDocument", async () => {
+    const { documentId } = parseInput(documentIdInput, input);
+    const [header] = await documentById(db).execute({ id: documentId });
+    if (!header) throw new NotFoundError("stock document", documentId);
+    const lines = await linesOfDocument(db).execute({ id: documentId });
+    return { ...header, lines };
+  });
 }
 
-export const updateDraftInput = z.object({
-  documentId: uuidInput,
-  note: z.string().max(1000).nullable().optional(),
-  docDate: z.iso.date().optional(),
-  /** Replaces every line of the draft. */
-  lines: linesSchema.optional(),
-});
 export type UpdateDraftInput = z.input<typeof updateDraftInput>;
 
 /** Edit a draft (note, date, lines); anything but a draft is refused with DocumentNotDraftError. */
@@ -232,21 +164,22 @@ export async function updateStockDocumentDraft(
   input: UpdateDraftInput,
 ): Promise<StockDocumentWithLines> {
   const change = parseInput(updateDraftInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("updateStockDocumentDraft", () =>
     db.transaction(async (tx) => {
       const header = await lockDocument(tx, change.documentId);
       if (header.status !== "draft") throw new DocumentNotDraftError(header.id, header.status);
       const issues = change.lines ? lineDirectionIssues(header.docType, change.lines) : [];
       if (issues.length > 0) throw new ValidationError(issues);
-      const [updated] = await tx
-        .update(stockDocuments)
-        .set({
-          ...(change.note !== undefined ? { note: change.note } : {}),
-          ...(change.docDate ? { docDate: change.docDate } : {}),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(stockDocuments.id, header.id))
-        .returning();
+      const updated = one(
+        await tx
+          .update(stockDocuments)
+          .set({
+            ...(change.note !== undefined ? { note: change.note } : {}),
+            ...(change.docDate ? { docDate: change.docDate } : {}),
+          })
+          .where(eq(stockDocuments.id, header.id))
+          .returning(),
+      );
       let lines: StockDocumentLine[];
       if (change.lines) {
         await assertExist(
@@ -262,7 +195,7 @@ export async function updateStockDocumentDraft(
           .from(stockDocumentLines)
           .where(eq(stockDocumentLines.documentId, header.id));
       }
-      return { ...updated!, lines };
+      return { ...updated, lines };
     }),
   );
 }
@@ -277,12 +210,6 @@ async function lockDocument(tx: DbOrTx, documentId: string): Promise<StockDocume
   return header;
 }
 
-export const postStockDocumentInput = z.object({
-  documentId: uuidInput,
-  approvedBy: optionalText,
-  actorUserId: optionalText,
-  correlationId: optionalText,
-});
 export type PostStockDocumentInput = z.input<typeof postStockDocumentInput>;
 
 export interface PostResult {
@@ -342,15 +269,13 @@ export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInpu
   try {
     return await (db instanceof PgTransaction ? db.transaction(post) : post(db));
   } catch (error) {
-    throw ledgerError(error) ?? toDbError(error);
+    const refusal = ledgerError(error);
+    if (refusal) throw refusal;
+    await loadConstraintCatalogue(); // what withDbErrors does first: CHECK violations name their columns
+    throw toDbError(error, "postStockDocument");
   }
 }
 
-export const cancelStockDocumentInput = z.object({
-  documentId: uuidInput,
-  actorUserId: optionalText,
-  correlationId: optionalText,
-});
 export type CancelStockDocumentInput = z.input<typeof cancelStockDocumentInput>;
 
 /**
@@ -360,8 +285,31 @@ export type CancelStockDocumentInput = z.input<typeof cancelStockDocumentInput>;
  */
 export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocumentInput): Promise<PostResult> {
   const req = parseInput(cancelStockDocumentInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("cancelStockDocument", () =>
     db.transaction(async (tx) => {
+      // A repair order's issue document: the order is locked first (the order -> document lock
+      // order of the repair-order operations), only an open order's parts go back, and its
+      // parts_cost then counts only the parts still consumed.
+      const orders = await tx
+        .select({ id: repairOrders.id, status: repairOrders.status })
+        .from(repairOrders)
+        .where(
+          inArray(
+            repairOrders.id,
+            tx
+              .select({ id: repairOrderParts.repairOrderId })
+              .from(repairOrderParts)
+              .where(eq(repairOrderParts.stockDocumentId, req.documentId)),
+          ),
+        )
+        .orderBy(repairOrders.id)
+        .for("update");
+      const closed = orders.find((o) => !isOpenRepairStatus(o.status));
+      if (closed) {
+        throw new InvalidStateError(
+          `stock document ${req.documentId} holds the parts of repair order ${closed.id}, which is ${closed.status}`,
+        );
+      }
       const header = await lockDocument(tx, req.documentId);
       if (header.status === "canceled") throw new DocumentAlreadyCanceledError(header.id);
       let stock: StockLevel[] = [];
@@ -389,12 +337,15 @@ export async function cancelStockDocument(db: DbOrTx, input: CancelStockDocument
         });
         count = reversal.length;
       }
-      const [document] = await tx
-        .update(stockDocuments)
-        .set({ status: "canceled", updatedAt: sql`now()` })
-        .where(eq(stockDocuments.id, header.id))
-        .returning();
-      return { document: document!, movements: count, stock };
+      const document = one(
+        await tx
+          .update(stockDocuments)
+          .set({ status: "canceled" })
+          .where(eq(stockDocuments.id, header.id))
+          .returning(),
+      );
+      for (const order of orders) await recomputePartsCost(tx, order.id);
+      return { document: document, movements: count, stock };
     }),
   );
 }

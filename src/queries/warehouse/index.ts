@@ -1,6 +1,5 @@
 /** Warehouse operations: stock documents, the movement ledger, reservations, reports, repair orders. */
 export * from "./documents.js";
-export * from "./errors.js";
 export {
   applyMovements,
   MOVEMENT_EFFECT,

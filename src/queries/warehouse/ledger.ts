@@ -13,10 +13,15 @@
  */
 import { sql } from "drizzle-orm";
 import { type DbOrTx, driverError } from "../../db.js";
-import { InvalidStateError, type NetOpsError, NotFoundError } from "../../errors.js";
+import {
+  DocumentNotDraftError,
+  InsufficientStockError,
+  ReleaseExceedsReservedError,
+} from "../../errors/domain.js";
+import { InvalidStateError, type NetOpsError, NotFoundError, ValidationError } from "../../errors/index.js";
 import type { MOVEMENT_TYPES } from "../../schema/warehouse/tables.js";
+import { INT32_MAX } from "../../validation/refinements.js";
 import { preparedPer } from "../shared/prepared.js";
-import { DocumentNotDraftError, InsufficientStockError, ReleaseExceedsReservedError } from "./errors.js";
 
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
@@ -134,6 +139,13 @@ interface LedgerErrorDetail {
 /** The typed error for an NS-class error raised by the ledger functions; undefined for any other. */
 export function ledgerError(error: unknown): NetOpsError | undefined {
   const e = driverError(error) as { code?: unknown; message?: unknown; detail?: unknown };
+  // on_hand and reserved are integer columns: a movement that would take them past int32 is the
+  // quantity's fault, named as such instead of PostgreSQL's bare "integer out of range".
+  if (typeof e === "object" && e !== null && e.code === "22003") {
+    return new ValidationError([
+      { path: "qty", message: `would take the stock of a part above ${INT32_MAX}` },
+    ]);
+  }
   if (typeof e !== "object" || e === null || typeof e.code !== "string" || !e.code.startsWith("NS")) {
     return undefined;
   }

@@ -5,57 +5,48 @@
  * it has an open assignment, in_stock otherwise). Asset status changes go through
  * transitionAssetStatus, which writes the asset_events rows, in the same transaction.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
-import { SEVERITIES } from "../../schema/_helpers.js";
+import {
+  InvalidStateError,
+  NotFoundError,
+  parseInput,
+  RepairOrderClosedError,
+  withDbErrors,
+} from "../../errors/index.js";
+import { assets } from "../../schema/assets/tables.js";
 import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
 import {
-  REPAIR_PART_ACTIONS,
-  REPAIR_TYPES,
   repairOrderParts,
   repairOrders,
   sparePartMovements,
   spareParts,
+  stockDocuments,
 } from "../../schema/warehouse/tables.js";
+import {
+  addRepairPartsInput,
+  cancelRepairOrderInput,
+  closeRepairOrderInput,
+  openRepairOrderInput,
+  progressRepairOrderInput,
+} from "../../validation/warehouse/schemas.js";
 import { serviceStatusOf, transitionAssetStatus } from "../assets/lifecycle.js";
-import { createStockDocument, type PostResult, postStockDocument } from "./documents.js";
-import { moneyInput, optionalText, qtyInput, uuidInput } from "./inputs.js";
+import { generateCode } from "../shared/codes.js";
+import { one, takeFirst } from "../shared/rows.js";
+import { cancelStockDocument, createStockDocument, type PostResult, postStockDocument } from "./documents.js";
+import {
+  isOpenRepairStatus,
+  type OpenRepairStatus,
+  openRepairOrderOfAsset,
+  recomputePartsCost,
+} from "./repair-state.js";
 
-/** Statuses in which work (parts, status changes, close) can still happen. */
-export const OPEN_REPAIR_STATUSES = ["open", "diagnosing", "waiting_parts", "repaired"] as const;
-type OpenRepairStatus = (typeof OPEN_REPAIR_STATUSES)[number];
-const isOpen = (s: string): s is OpenRepairStatus => (OPEN_REPAIR_STATUSES as readonly string[]).includes(s);
+export { OPEN_REPAIR_STATUSES } from "./repair-state.js";
 
-/** A repair order that is closed or canceled. */
-export class RepairOrderClosedError extends InvalidStateError {
-  override name = "RepairOrderClosedError";
-  constructor(
-    readonly repairOrderId: string,
-    readonly status: string,
-  ) {
-    super(`repair order ${repairOrderId} is ${status}`);
-  }
-}
+const isOpen = isOpenRepairStatus;
 
-const actor = { actorUserId: optionalText, correlationId: optionalText };
-
-export const openRepairOrderInput = z.object({
-  assetId: uuidInput,
-  ciId: uuidInput.optional(),
-  /** Unique code; generated ("RO-<date>-<random>") when omitted. */
-  code: z.string().trim().min(1).max(100).optional(),
-  title: z.string().trim().min(1).max(500),
-  description: z.string().max(10_000).optional(),
-  severity: z.enum(SEVERITIES),
-  repairType: z.enum(REPAIR_TYPES).default("internal"),
-  technicianName: optionalText,
-  vendorId: uuidInput.optional(),
-  createdBy: optionalText,
-  ...actor,
-});
 export type OpenRepairOrderInput = z.input<typeof openRepairOrderInput>;
 
 async function lockOrder(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
@@ -74,13 +65,12 @@ async function lockOrder(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder
  */
 export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): Promise<RepairOrder> {
   const o = parseInput(openRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("openRepairOrder", () =>
     db.transaction(async (tx) => {
       // The id is chosen here so the asset transition (which refuses a missing asset or a forbidden
       // move with a typed error) runs first and its event can name the order.
       const id = randomUUID();
-      const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-      const code = o.code ?? `RO-${day}-${randomBytes(5).toString("hex")}`;
+      const code = o.code ?? generateCode("repairOrder");
       await transitionAssetStatus(tx, {
         assetId: o.assetId,
         to: "in_repair",
@@ -89,48 +79,31 @@ export async function openRepairOrder(db: DbOrTx, input: OpenRepairOrderInput): 
         correlationId: o.correlationId,
         payload: { repairOrderId: id, repairOrderCode: code },
       });
-      const [order] = await tx
-        .insert(repairOrders)
-        .values({
-          id,
-          assetId: o.assetId,
-          ciId: o.ciId ?? null,
-          code,
-          title: o.title,
-          description: o.description ?? null,
-          severity: o.severity,
-          status: "open",
-          repairType: o.repairType,
-          technicianName: o.technicianName ?? null,
-          vendorId: o.vendorId ?? null,
-          createdBy: o.createdBy ?? null,
-          correlationId: o.correlationId ?? null,
-        })
-        .returning();
-      return order!;
+      const order = one(
+        await tx
+          .insert(repairOrders)
+          .values({
+            id,
+            assetId: o.assetId,
+            ciId: o.ciId ?? null,
+            code,
+            title: o.title,
+            description: o.description ?? null,
+            severity: o.severity,
+            status: "open",
+            repairType: o.repairType,
+            technicianName: o.technicianName ?? null,
+            vendorId: o.vendorId ?? null,
+            createdBy: o.createdBy ?? null,
+            correlationId: o.correlationId ?? null,
+          })
+          .returning(),
+      );
+      return order;
     }),
   );
 }
 
-export const addRepairPartsInput = z.object({
-  repairOrderId: uuidInput,
-  warehouseId: uuidInput,
-  parts: z
-    .array(
-      z.object({
-        partId: uuidInput,
-        qty: qtyInput,
-        /** Defaults to the unit cost of the part's latest receipt into that warehouse, else 0. */
-        unitCost: moneyInput.optional(),
-        action: z.enum(REPAIR_PART_ACTIONS).default("replace"),
-        serialNo: optionalText,
-        note: optionalText,
-      }),
-    )
-    .min(1)
-    .max(200),
-  ...actor,
-});
 export type AddRepairPartsInput = z.input<typeof addRepairPartsInput>;
 
 export interface AddRepairPartsResult {
@@ -160,19 +133,6 @@ async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): 
   return new Map(found.map((r) => [r.partId!, r.unitCost!]));
 }
 
-async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<RepairOrder> {
-  const [order] = await tx
-    .update(repairOrders)
-    .set({
-      partsCost: sql`(SELECT coalesce(sum(p.qty * coalesce(p.unit_cost, 0)), 0)
-                        FROM ${repairOrderParts} p WHERE p.repair_order_id = ${repairOrderId})`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(repairOrders.id, repairOrderId))
-    .returning();
-  return order!;
-}
-
 /**
  * Consume parts for an open repair order: one issue document (ref_type repair_order) created and
  * posted, the repair_order_parts rows pointing at it, parts_cost recomputed; all or nothing
@@ -180,7 +140,7 @@ async function recomputePartsCost(tx: DbOrTx, repairOrderId: string): Promise<Re
  */
 export async function addRepairParts(db: DbOrTx, input: AddRepairPartsInput): Promise<AddRepairPartsResult> {
   const r = parseInput(addRepairPartsInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("addRepairParts", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -243,17 +203,12 @@ const PROGRESS: Record<OpenRepairStatus, readonly OpenRepairStatus[]> = {
   repaired: [],
 };
 
-export const progressRepairOrderInput = z.object({
-  repairOrderId: uuidInput,
-  status: z.enum(["diagnosing", "waiting_parts", "repaired"]),
-  diagnosis: z.string().max(10_000).optional(),
-});
 export type ProgressRepairOrderInput = z.input<typeof progressRepairOrderInput>;
 
 /** Move an open order to diagnosing / waiting_parts / repaired (InvalidStateError otherwise). */
 export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(progressRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("progressRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
@@ -262,24 +217,18 @@ export async function progressRepairOrder(db: DbOrTx, input: ProgressRepairOrder
           `repair order ${order.id}: cannot go from ${order.status} to ${r.status}`,
         );
       }
-      const [updated] = await tx
-        .update(repairOrders)
-        .set({ status: r.status, ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}), updatedAt: sql`now()` })
-        .where(eq(repairOrders.id, order.id))
-        .returning();
-      return updated!;
+      const updated = one(
+        await tx
+          .update(repairOrders)
+          .set({ status: r.status, ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}) })
+          .where(eq(repairOrders.id, order.id))
+          .returning(),
+      );
+      return updated;
     }),
   );
 }
 
-export const closeRepairOrderInput = z.object({
-  repairOrderId: uuidInput,
-  resolution: z.string().max(10_000).optional(),
-  laborCost: moneyInput.optional(),
-  /** Defaults to the minutes between opened_at and now. */
-  downtimeMinutes: z.number().int().min(0).optional(),
-  ...actor,
-});
 export type CloseRepairOrderInput = z.input<typeof closeRepairOrderInput>;
 
 /**
@@ -288,27 +237,28 @@ export type CloseRepairOrderInput = z.input<typeof closeRepairOrderInput>;
  */
 export async function closeRepairOrder(db: DbOrTx, input: CloseRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(closeRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("closeRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
       await recomputePartsCost(tx, order.id);
-      const [closed] = await tx
-        .update(repairOrders)
-        .set({
-          status: "closed",
-          closedAt: sql`now()`,
-          resolution: r.resolution ?? order.resolution,
-          ...(r.laborCost !== undefined ? { laborCost: r.laborCost } : {}),
-          downtimeMinutes:
-            r.downtimeMinutes ??
-            sql`greatest(0, floor(extract(epoch FROM now() - coalesce(${repairOrders.openedAt}, now())) / 60))::int`,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(repairOrders.id, order.id))
-        .returning();
+      const closed = one(
+        await tx
+          .update(repairOrders)
+          .set({
+            status: "closed",
+            closedAt: sql`now()`,
+            resolution: r.resolution ?? order.resolution,
+            ...(r.laborCost !== undefined ? { laborCost: r.laborCost } : {}),
+            downtimeMinutes:
+              r.downtimeMinutes ??
+              sql`greatest(0, floor(extract(epoch FROM now() - coalesce(${repairOrders.openedAt}, now())) / 60))::int`,
+          })
+          .where(eq(repairOrders.id, order.id))
+          .returning(),
+      );
       if (order.assetId) await backInService(tx, order, "closed", r);
-      return closed!;
+      return closed;
     }),
   );
 }
@@ -320,44 +270,71 @@ async function backInService(
   meta: { actorUserId?: string | undefined; correlationId?: string | undefined },
 ): Promise<void> {
   const assetId = order.assetId!;
-  await transitionAssetStatus(tx, {
-    assetId,
-    to: await serviceStatusOf(tx, assetId),
-    reason: `repair order ${order.code} ${outcome}`,
-    actorUserId: meta.actorUserId,
-    correlationId: meta.correlationId ?? order.correlationId ?? undefined,
-    payload: { repairOrderId: order.id, repairOrderCode: order.code },
-  });
+  // Only an asset this order holds in repair goes back in service. Rows written before the rule
+  // that an asset under repair changes status only through its order may have left in_repair
+  // already (sold off, lost): the order still closes, and the asset keeps the status it has.
+  const asset = takeFirst(
+    await tx.select({ status: assets.status }).from(assets).where(eq(assets.id, assetId)),
+  );
+  if (asset?.status !== "in_repair") return;
+  const holder = await openRepairOrderOfAsset(tx, assetId);
+  if (holder && holder.id !== order.id) return;
+  await transitionAssetStatus(
+    tx,
+    {
+      assetId,
+      to: await serviceStatusOf(tx, assetId),
+      reason: `repair order ${order.code} ${outcome}`,
+      actorUserId: meta.actorUserId,
+      correlationId: meta.correlationId ?? order.correlationId ?? undefined,
+      payload: { repairOrderId: order.id, repairOrderCode: order.code },
+    },
+    { repairOrderId: order.id },
+  );
 }
 
-export const cancelRepairOrderInput = z.object({ repairOrderId: uuidInput, ...actor });
+export type CancelRepairOrderInput = z.input<typeof cancelRepairOrderInput>;
 
 /**
- * Cancel an open order that consumed no parts (parts already issued would need a stock decision:
- * close it instead, or cancel the issue document first). The asset goes back in service.
+ * Cancel an open order; the asset goes back in service. Parts it consumed (on issue documents still
+ * posted) are a stock decision: refused unless `returnParts`, which cancels those documents in the
+ * same transaction (their reversing movements return the parts; parts_cost drops to what is still
+ * consumed, i.e. 0). Canceling an order's issue document yourself first works too.
  */
-export async function cancelRepairOrder(
-  db: DbOrTx,
-  input: z.input<typeof cancelRepairOrderInput>,
-): Promise<RepairOrder> {
+export async function cancelRepairOrder(db: DbOrTx, input: CancelRepairOrderInput): Promise<RepairOrder> {
   const r = parseInput(cancelRepairOrderInput, input);
-  return withDbErrors(() =>
+  return withDbErrors("cancelRepairOrder", () =>
     db.transaction(async (tx) => {
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
-      const [part] = await tx
-        .select({ id: repairOrderParts.id })
+      const consumed = await tx
+        .selectDistinct({ documentId: repairOrderParts.stockDocumentId })
         .from(repairOrderParts)
-        .where(eq(repairOrderParts.repairOrderId, order.id))
-        .limit(1);
-      if (part) throw new InvalidStateError(`repair order ${order.id} has consumed parts; close it instead`);
-      const [canceled] = await tx
-        .update(repairOrders)
-        .set({ status: "canceled", closedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(eq(repairOrders.id, order.id))
-        .returning();
+        .innerJoin(stockDocuments, eq(stockDocuments.id, repairOrderParts.stockDocumentId))
+        .where(and(eq(repairOrderParts.repairOrderId, order.id), eq(stockDocuments.status, "posted")));
+      if (consumed.length > 0 && !r.returnParts) {
+        throw new InvalidStateError(
+          `repair order ${order.id} has consumed parts: close it, or cancel it with returnParts to put them back in stock`,
+        );
+      }
+      for (const { documentId } of consumed) {
+        if (documentId === null) continue; // inner join: never null
+        await cancelStockDocument(tx, {
+          documentId,
+          actorUserId: r.actorUserId,
+          correlationId: r.correlationId,
+        });
+      }
+      await recomputePartsCost(tx, order.id);
+      const canceled = one(
+        await tx
+          .update(repairOrders)
+          .set({ status: "canceled", closedAt: sql`now()` })
+          .where(eq(repairOrders.id, order.id))
+          .returning(),
+      );
       if (order.assetId) await backInService(tx, order, "canceled", r);
-      return canceled!;
+      return canceled;
     }),
   );
 }

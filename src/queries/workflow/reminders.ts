@@ -5,28 +5,16 @@
  * for the earlier one's commit, then skips).
  */
 import { sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { type DbOrTx, rows } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { parseInput, withDbErrors } from "../../errors/index.js";
 import { assets, maintenanceTickets, reminders } from "../../schema/index.js";
-import { code, positiveInt, trimmed } from "../../validation/refinements.js";
+import { generateRemindersInput } from "../../validation/workflow/schemas.js";
 
 /** Assets that get no reminders: nobody maintains or claims warranty on them any more. */
 const INACTIVE = sql`('retired', 'disposed', 'lost')`;
 
-const generateInput = z.strictObject({
-  /** "Now" of the run (default: the database's now()). */
-  asOf: z.coerce.date().optional(),
-  /** Warranty ending within this many days (from asOf) gets a warranty_expiring reminder. */
-  warrantyWithinDays: positiveInt(3650).default(30),
-  /** Maintenance is due this many days after the last closed ticket (or purchase, or creation). */
-  maintenanceIntervalDays: positiveInt(3650).default(180),
-  /** Maintenance due within this many days (from asOf) gets a maintenance_due reminder. */
-  maintenanceWithinDays: positiveInt(3650).default(14),
-  channel: code(50).default("ui"),
-  correlationId: trimmed(100).optional(),
-});
-export type GenerateRemindersInput = z.input<typeof generateInput>;
+export type GenerateRemindersInput = z.input<typeof generateRemindersInput>;
 
 export interface GenerateRemindersResult {
   warrantyExpiring: number;
@@ -38,11 +26,11 @@ export async function generateReminders(
   db: DbOrTx,
   input: GenerateRemindersInput = {},
 ): Promise<GenerateRemindersResult> {
-  const q = parseInput(generateInput, input);
+  const q = parseInput(generateRemindersInput, input);
   const asOf = q.asOf ? sql`${q.asOf.toISOString()}::timestamptz` : sql`now()`;
   const today = sql`(${asOf} AT TIME ZONE 'UTC')::date`;
   const corr = q.correlationId ?? null;
-  return withDbErrors(() =>
+  return withDbErrors("generateReminders", () =>
     db.transaction(async (tx) => {
       const warranty = await rows(
         tx,

@@ -3,18 +3,20 @@
  * in_progress -> done; canceled from any open state. Everything else is refused.
  */
 import { eq } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { IllegalTransitionError } from "../../errors/domain.js";
+import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
-  WORKFLOW_REQUEST_STATUSES,
+  type WORKFLOW_REQUEST_STATUSES,
   type WorkflowRequest,
   workflowRequests,
 } from "../../schema/workflow/index.js";
-import { trimmed } from "../../validation/refinements.js";
-import { insertWorkflowRequestSchema } from "../../validation/workflow.js";
-import { uuid } from "../assets/inputs.js";
-import { IllegalTransitionError } from "../shared/errors.js";
+import {
+  createWorkflowRequestInput,
+  transitionWorkflowRequestInput,
+} from "../../validation/workflow/schemas.js";
+import { one } from "../shared/rows.js";
 
 export type WorkflowRequestStatus = (typeof WORKFLOW_REQUEST_STATUSES)[number];
 
@@ -30,45 +32,34 @@ export const REQUEST_TRANSITIONS: {
   canceled: [],
 };
 
-const createInput = insertWorkflowRequestSchema.omit({
-  id: true,
-  status: true,
-  approvedBy: true,
-  createdAt: true,
-  updatedAt: true,
-});
-export type CreateWorkflowRequestInput = z.input<typeof createInput>;
+export type CreateWorkflowRequestInput = z.input<typeof createWorkflowRequestInput>;
 
 /** Submit a request (status submitted). */
 export async function createWorkflowRequest(
   db: DbOrTx,
   input: CreateWorkflowRequestInput,
 ): Promise<WorkflowRequest> {
-  const values = parseInput(createInput, input);
-  return withDbErrors(async () => {
-    const [row] = await db
-      .insert(workflowRequests)
-      .values({ ...values, status: "submitted" })
-      .returning();
-    return row as WorkflowRequest;
+  const values = parseInput(createWorkflowRequestInput, input);
+  return withDbErrors("createWorkflowRequest", async () => {
+    const row = one(
+      await db
+        .insert(workflowRequests)
+        .values({ ...values, status: "submitted" })
+        .returning(),
+    );
+    return row;
   });
 }
 
-const transitionInput = z.strictObject({
-  requestId: uuid(),
-  to: z.enum(WORKFLOW_REQUEST_STATUSES),
-  /** Who decided; stored as approved_by on approve and reject. */
-  actor: trimmed(255).optional(),
-});
-export type TransitionWorkflowRequestInput = z.input<typeof transitionInput>;
+export type TransitionWorkflowRequestInput = z.input<typeof transitionWorkflowRequestInput>;
 
 /** Move a request along REQUEST_TRANSITIONS under a row lock; IllegalTransitionError otherwise. */
 export async function transitionWorkflowRequest(
   db: DbOrTx,
   input: TransitionWorkflowRequestInput,
 ): Promise<WorkflowRequest> {
-  const { requestId, to, actor } = parseInput(transitionInput, input);
-  return withDbErrors(() =>
+  const { requestId, to, actor } = parseInput(transitionWorkflowRequestInput, input);
+  return withDbErrors("transitionWorkflowRequest", () =>
     db.transaction(async (tx) => {
       const [request] = await tx
         .select()
@@ -80,12 +71,14 @@ export async function transitionWorkflowRequest(
         throw new IllegalTransitionError("workflow request", requestId, request.status, to);
       }
       const decided = (to === "approved" || to === "rejected") && actor ? { approvedBy: actor } : {};
-      const [row] = await tx
-        .update(workflowRequests)
-        .set({ status: to, ...decided })
-        .where(eq(workflowRequests.id, requestId))
-        .returning();
-      return row as WorkflowRequest;
+      const row = one(
+        await tx
+          .update(workflowRequests)
+          .set({ status: to, ...decided })
+          .where(eq(workflowRequests.id, requestId))
+          .returning(),
+      );
+      return row;
     }),
   );
 }

@@ -60,7 +60,7 @@ export const locations = pgTable(
   },
   (t) => [
     locationsC.fk(t.parentId, t.id, "set null"),
-    // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
+    // A CHECK over two columns, named here (the constraintsOf helpers name one-column checks only).
     check("locations_parent_not_self_check", sql`${t.parentId} <> ${t.id}`),
     index("idx_locations_parent_id").on(t.parentId),
     // text_pattern_ops serves `path LIKE '/a/b/%'` (subtree filters) under any collation.

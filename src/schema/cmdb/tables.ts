@@ -161,7 +161,7 @@ export const cmdbRelationships = pgTable(
     index("idx_cmdb_relationships_from").on(t.fromCiId),
     // Upward impact analysis (what depends on a CI) walks to_ci_id.
     index("idx_cmdb_relationships_to_ci_id").on(t.toCiId),
-    // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
+    // A CHECK over two columns, named here (the constraintsOf helpers name one-column checks only).
     check("cmdb_relationships_not_self_check", sql`${t.fromCiId} <> ${t.toCiId}`),
     // One relationship per (type, from, to); also covers lookups by rel_type_id.
     relationshipsC.unique(t.relTypeId, t.fromCiId, t.toCiId),

@@ -86,7 +86,7 @@ export const sparePartStock = pgTable(
     index("idx_spare_part_stock_part_id").on(t.partId),
     stockC.check(t.onHand, sql`${t.onHand} >= 0`),
     stockC.check(t.reserved, sql`${t.reserved} >= 0`),
-    // Table-level CHECK over two columns: PostgreSQL names it `<table>_check`.
+    // A CHECK over two columns, named here (the constraintsOf helpers name one-column checks only).
     check("spare_part_stock_reserved_within_on_hand_check", sql`${t.reserved} <= ${t.onHand}`),
   ],
 );

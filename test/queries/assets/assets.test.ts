@@ -3,13 +3,13 @@
  * assign/return (with the concurrent-assign race on a server), moves, and the location tree.
  */
 import { and, asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   InvalidStateError,
   NotFoundError,
   UniqueViolationError,
   ValidationError,
-} from "../../../src/errors.js";
+} from "../../../src/errors/index.js";
 import {
   assignAsset,
   createAsset,
@@ -30,14 +30,10 @@ import {
   assets,
   locations,
 } from "../../../src/schema/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 import { categoryWithSpec, forceStatus, locationTree, modelOf, newAsset, uniq } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 const eventsOf = async (assetId: string) =>
   (

@@ -4,8 +4,8 @@
  * IllegalTransitionError and changes nothing.
  */
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NotFoundError, ValidationError } from "../../../src/errors.js";
+import { describe, expect, it } from "vitest";
+import { NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import {
   ASSET_TRANSITIONS,
   type AssetStatus,
@@ -13,14 +13,10 @@ import {
   transitionAssetStatus,
 } from "../../../src/queries/index.js";
 import { ASSET_STATUSES, assetAssignments, assetEvents, assets } from "../../../src/schema/index.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { forceStatus, newAsset, uniq } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 async function assetIn(status: AssetStatus, assigned: boolean) {
   const asset = await newAsset(t.db);

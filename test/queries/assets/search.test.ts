@@ -3,20 +3,19 @@
  * in (asset_code, id) order, and cursors that are opaque but checked.
  */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValidationError } from "../../../src/errors.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../../src/errors/index.js";
 import { encodeCursor, searchAssets } from "../../../src/queries/index.js";
 import { type Asset, assets } from "../../../src/schema/index.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { categoryWithSpec, forceStatus, locationTree, modelOf, newAsset } from "./fixtures.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let tree: Awaited<ReturnType<typeof locationTree>>;
 let fx: Record<string, Asset>;
 let categoryId: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
   tree = await locationTree(t.db);
   const { category } = await categoryWithSpec(t.db);
   categoryId = category.id;
@@ -48,7 +47,6 @@ beforeAll(async () => {
   };
   await forceStatus(t.db, fx.wan!.id, "in_repair");
 });
-afterAll(() => t?.close());
 
 const codes = async (input: Parameters<typeof searchAssets>[1]) =>
   (await searchAssets(t.db, { code: "SRCH-", ...input })).items.map((a) => a.assetCode);

@@ -1,19 +1,18 @@
 /** CIs and their attribute values validated against the type's active version. */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NotFoundError, UniqueViolationError, ValidationError } from "../../../src/errors.js";
-import { createCi, getCi, NoActiveTypeVersionError, updateCi } from "../../../src/queries/cmdb/index.js";
+import { describe, expect, it } from "vitest";
+import {
+  NoActiveTypeVersionError,
+  NotFoundError,
+  UniqueViolationError,
+  ValidationError,
+} from "../../../src/errors/index.js";
+import { createCi, getCi, updateCi } from "../../../src/queries/cmdb/index.js";
 import { cmdbCiAttrValues, cmdbCis } from "../../../src/schema/cmdb/tables.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { addVersion, makeCiType, tag } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 const serverDefs = [
   {

@@ -1,38 +1,34 @@
 /** Relationships (allowed types, refusals) and impact analysis / service maps over cyclic graphs. */
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CheckViolationError,
+  DuplicateRelationshipError,
   NotFoundError,
+  RelationshipNotAllowedError,
+  SelfRelationshipError,
   UniqueViolationError,
   ValidationError,
   withDbErrors,
-} from "../../../src/errors.js";
+} from "../../../src/errors/index.js";
 import {
-  DuplicateRelationshipError,
   impactAnalysis,
-  RelationshipNotAllowedError,
   relateCis,
   retireRelationship,
-  SelfRelationshipError,
   serviceMap,
 } from "../../../src/queries/cmdb/index.js";
 import { cmdbRelationships, cmdbServiceMembers, cmdbServices } from "../../../src/schema/cmdb/tables.js";
 import * as schema from "../../../src/schema/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 import { makeCi, makeCiType, makeRelType, tag } from "./fixtures.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let typeId: string;
 let dependsOn: { id: string; code: string };
 beforeAll(async () => {
-  t = await createTestDatabase();
   typeId = (await makeCiType(t.db)).typeId;
   dependsOn = await makeRelType(t.db);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 /** CIs named by letter, and relationships "X>Y" (X depends on Y). */

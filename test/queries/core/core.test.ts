@@ -1,21 +1,19 @@
 /** Core: sessions stored as SHA-256 digests only; usage logs rolled up into user_token_stats. */
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../../src/db.js";
-import { ForeignKeyViolationError, ValidationError } from "../../../src/errors.js";
+import { ForeignKeyViolationError, ValidationError } from "../../../src/errors/index.js";
 import { createSession, findValidSession, recordUsage, revokeSession } from "../../../src/queries/index.js";
 import { sessions, users, userTokenStats } from "../../../src/schema/index.js";
 import { makeRow } from "../../support/rows.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let userId: string;
 beforeAll(async () => {
-  t = await createTestDatabase();
   userId = String((await makeRow(t.db, users)).id);
 });
-afterAll(() => t?.close());
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 

@@ -2,15 +2,16 @@
  * Concurrent posting from 8 separate connection pools. Needs a real server (PGlite has a single
  * connection), so it is skipped there.
  */
+
 import { setTimeout as sleep } from "node:timers/promises";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, rows } from "../../../src/db.js";
+import { InsufficientStockError } from "../../../src/errors/index.js";
 import {
   checkLedgerInvariant,
   createStockDocument,
   getStockLevel,
-  InsufficientStockError,
   postStockDocument,
 } from "../../../src/queries/warehouse/index.js";
 import { stockDocumentLines, stockDocuments } from "../../../src/schema/warehouse/tables.js";

@@ -1,36 +1,35 @@
 /** Stock documents, reservations, low-stock report and the ledger invariant, on a real database. */
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prng } from "../../../seed/generate.js";
 import { rows } from "../../../src/db.js";
-import { CheckViolationError, NotFoundError, ValidationError, withDbErrors } from "../../../src/errors.js";
+import {
+  CheckViolationError,
+  DocumentAlreadyCanceledError,
+  DocumentNotDraftError,
+  InsufficientStockError,
+  NotFoundError,
+  ReleaseExceedsReservedError,
+  ValidationError,
+  withDbErrors,
+} from "../../../src/errors/index.js";
 import {
   cancelStockDocument,
   checkLedgerInvariant,
   createStockDocument,
-  DocumentAlreadyCanceledError,
-  DocumentNotDraftError,
   getStockDocument,
   getStockLevel,
-  InsufficientStockError,
   lowStockReport,
   postStockDocument,
-  ReleaseExceedsReservedError,
   releaseStock,
   reserveStock,
   updateStockDocumentDraft,
 } from "../../../src/queries/warehouse/index.js";
 import { sparePartMovements, sparePartStock, stockDocuments } from "../../../src/schema/warehouse/tables.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { makePart, makeWarehouse } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 const movementCount = async () =>
   Number((await rows<{ n: number }>(t.db, sql`select count(*)::int n from spare_part_movements`))[0]!.n);

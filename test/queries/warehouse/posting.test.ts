@@ -9,11 +9,11 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, rows } from "../../../src/db.js";
+import { InsufficientStockError } from "../../../src/errors/index.js";
 import {
   checkLedgerInvariant,
   createStockDocument,
   getStockLevel,
-  InsufficientStockError,
   MOVEMENT_EFFECT,
   postStockDocument,
 } from "../../../src/queries/warehouse/index.js";

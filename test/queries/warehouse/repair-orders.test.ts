@@ -1,10 +1,15 @@
 /** Repair orders: asset lifecycle on open/close, parts consumed through posted issue documents. */
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows } from "../../../src/db.js";
-import { InvalidStateError, NotFoundError } from "../../../src/errors.js";
-import { IllegalTransitionError } from "../../../src/queries/shared/errors.js";
+import { IllegalTransitionError } from "../../../src/errors/domain.js";
+import {
+  InsufficientStockError,
+  InvalidStateError,
+  NotFoundError,
+  RepairOrderClosedError,
+} from "../../../src/errors/index.js";
 import {
   addRepairParts,
   cancelRepairOrder,
@@ -12,24 +17,16 @@ import {
   closeRepairOrder,
   createStockDocument,
   getStockLevel,
-  InsufficientStockError,
   openRepairOrder,
   postStockDocument,
   progressRepairOrder,
-  RepairOrderClosedError,
 } from "../../../src/queries/warehouse/index.js";
 import { assetAssignments, assetEvents, assets } from "../../../src/schema/assets/tables.js";
 import { repairOrderParts, repairOrders, stockDocuments } from "../../../src/schema/warehouse/tables.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { makePart, makeWarehouse } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 async function makeAsset(status: "in_stock" | "in_use" | "disposed" = "in_stock"): Promise<string> {
   const [row] = await t.db

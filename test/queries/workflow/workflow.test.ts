@@ -1,7 +1,7 @@
 /** Workflow: the request state machine pair by pair, idempotent reminders (also run concurrently), tickets. */
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NotFoundError, ValidationError } from "../../../src/errors.js";
+import { describe, expect, it } from "vitest";
+import { NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import {
   closeMaintenanceTicket,
   createWorkflowRequest,
@@ -14,14 +14,10 @@ import {
   type WorkflowRequestStatus,
 } from "../../../src/queries/index.js";
 import { reminders, WORKFLOW_REQUEST_STATUSES, workflowRequests } from "../../../src/schema/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 import { forceStatus, newAsset } from "../assets/fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 /** A request put straight into `status` (set-up only). */
 async function requestIn(status: WorkflowRequestStatus) {

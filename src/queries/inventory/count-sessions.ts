@@ -4,9 +4,9 @@
  * found or moved (or record an unknown code), closing freezes what was never scanned as missing.
  */
 import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors.js";
+import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import {
   assets,
   type INVENTORY_ITEM_STATUSES,
@@ -16,45 +16,42 @@ import {
   inventorySessions,
   locations,
 } from "../../schema/assets/index.js";
-import { TEXT_NAME_MAX, trimmed } from "../../validation/refinements.js";
-import { uuid } from "../assets/inputs.js";
-import { likePrefix } from "../assets/locations.js";
+import { scanInventoryInput, startInventoryInput } from "../../validation/assets/schemas.js";
+import { idInput } from "../../validation/refinements.js";
+import { likePrefix } from "../shared/like.js";
+import { one } from "../shared/rows.js";
 
 export type InventoryItemStatus = (typeof INVENTORY_ITEM_STATUSES)[number];
 
 /** Assets that are no longer physically expected anywhere are not snapshotted. */
 const NOT_EXPECTED = ["disposed", "lost"] as const;
 
-const startInput = z.strictObject({
-  name: trimmed(TEXT_NAME_MAX),
-  locationId: uuid(),
-  createdBy: trimmed(255).optional(),
-  correlationId: trimmed(100).optional(),
-});
-export type StartInventoryInput = z.input<typeof startInput>;
+export type StartInventoryInput = z.input<typeof startInventoryInput>;
 
 /** Start a session for a location subtree; returns it with the number of expected assets. */
 export async function startInventorySession(
   db: DbOrTx,
   input: StartInventoryInput,
 ): Promise<{ session: InventorySession; expected: number }> {
-  const { name, locationId, createdBy, correlationId } = parseInput(startInput, input);
-  return withDbErrors(() =>
+  const { name, locationId, createdBy, correlationId } = parseInput(startInventoryInput, input);
+  return withDbErrors("startInventorySession", () =>
     db.transaction(async (tx) => {
       const [root] = await tx.select().from(locations).where(eq(locations.id, locationId));
       if (!root) throw new NotFoundError("location", locationId);
-      const [session] = await tx
-        .insert(inventorySessions)
-        .values({
-          name,
-          locationId,
-          status: "in_progress",
-          startedAt: sql`now()`,
-          createdBy: createdBy ?? null,
-          correlationId: correlationId ?? null,
-        })
-        .returning();
-      const s = session as InventorySession;
+      const session = one(
+        await tx
+          .insert(inventorySessions)
+          .values({
+            name,
+            locationId,
+            status: "in_progress",
+            startedAt: sql`now()`,
+            createdBy: createdBy ?? null,
+            correlationId: correlationId ?? null,
+          })
+          .returning(),
+      );
+      const s = session;
       await tx.execute(sql`
         INSERT INTO ${inventoryItems} (session_id, asset_id, expected_location_id, status)
         SELECT ${s.id}, a.id, a.location_id, 'missing'
@@ -95,15 +92,7 @@ async function lockOpenSession(
   return session;
 }
 
-const scanInput = z.strictObject({
-  sessionId: uuid(),
-  /** What the scanner read: an asset_code, or else a serial number. */
-  code: trimmed(255),
-  /** Where the asset was seen. */
-  locationId: uuid(),
-  note: trimmed(1000).optional(),
-});
-export type ScanInput = z.input<typeof scanInput>;
+export type ScanInput = z.input<typeof scanInventoryInput>;
 
 /**
  * Record a scan: `found` when the asset is where it was expected, `moved` when it is seen in another
@@ -111,8 +100,8 @@ export type ScanInput = z.input<typeof scanInput>;
  * Scanning an asset again updates its item (the last scan wins).
  */
 export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<InventoryItem> {
-  const { sessionId, code, locationId, note } = parseInput(scanInput, input);
-  return withDbErrors(() =>
+  const { sessionId, code, locationId, note } = parseInput(scanInventoryInput, input);
+  return withDbErrors("scanInventoryItem", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "share");
       const [place] = await tx
@@ -136,18 +125,20 @@ export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<I
         throw new InvalidStateError(`serial ${code} matches several assets; scan the asset code instead`);
       }
       if (!first) {
-        const [item] = await tx
-          .insert(inventoryItems)
-          .values({
-            sessionId,
-            assetId: null,
-            scannedLocationId: locationId,
-            scannedAt: sql`now()`,
-            status: "unknown",
-            note: note ? `scanned code ${code}: ${note}` : `scanned code ${code}`,
-          })
-          .returning();
-        return item as InventoryItem;
+        const item = one(
+          await tx
+            .insert(inventoryItems)
+            .values({
+              sessionId,
+              assetId: null,
+              scannedLocationId: locationId,
+              scannedAt: sql`now()`,
+              status: "unknown",
+              note: note ? `scanned code ${code}: ${note}` : `scanned code ${code}`,
+            })
+            .returning(),
+        );
+        return item;
       }
       const [existing] = await tx
         .select()
@@ -162,13 +153,30 @@ export async function scanInventoryItem(db: DbOrTx, input: ScanInput): Promise<I
         status,
         ...(note !== undefined ? { note } : {}),
       };
-      const [item] = existing
-        ? await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning()
-        : await tx
-            .insert(inventoryItems)
-            .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
-            .returning();
-      return item as InventoryItem;
+      if (existing) {
+        return one(
+          await tx.update(inventoryItems).set(scanned).where(eq(inventoryItems.id, existing.id)).returning(),
+        );
+      }
+      // An asset not in the snapshot: concurrent scans of it race to insert its item. The loser
+      // of the race records its scan on the winner's row (last scan wins, as for any rescan),
+      // judged against the expected location that row holds.
+      return one(
+        await tx
+          .insert(inventoryItems)
+          .values({ sessionId, assetId: first.id, expectedLocationId, ...scanned })
+          .onConflictDoUpdate({
+            target: [inventoryItems.sessionId, inventoryItems.assetId],
+            set: {
+              scannedLocationId: sql`excluded.scanned_location_id`,
+              scannedAt: sql`excluded.scanned_at`,
+              status: sql`CASE WHEN ${inventoryItems.expectedLocationId} = excluded.scanned_location_id
+                               THEN 'found' ELSE 'moved' END`,
+              ...(note !== undefined ? { note: sql`excluded.note` } : {}),
+            },
+          })
+          .returning(),
+      );
     }),
   );
 }
@@ -184,8 +192,8 @@ export type InventorySummary = {
 
 /** Counts per item status of one session. */
 export async function inventorySummary(db: DbOrTx, input: { sessionId: string }): Promise<InventorySummary> {
-  const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
-  return withDbErrors(async () => {
+  const { sessionId } = parseInput(idInput("sessionId"), input);
+  return withDbErrors("inventorySummary", async () => {
     const [session] = await db.select().from(inventorySessions).where(eq(inventorySessions.id, sessionId));
     if (!session) throw new NotFoundError("inventory session", sessionId);
     const [c] = await db
@@ -214,8 +222,8 @@ export async function closeInventorySession(
   db: DbOrTx,
   input: { sessionId: string },
 ): Promise<InventorySummary> {
-  const { sessionId } = parseInput(z.strictObject({ sessionId: uuid() }), input);
-  return withDbErrors(() =>
+  const { sessionId } = parseInput(idInput("sessionId"), input);
+  return withDbErrors("closeInventorySession", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "update");
       await tx

@@ -5,13 +5,13 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, withDbErrors } from "../../errors.js";
+import { parseInput, withDbErrors } from "../../errors/index.js";
 import { type Session, sessions } from "../../schema/core/index.js";
-import { ipHost, positiveInt, trimmed } from "../../validation/refinements.js";
-import { uuid } from "../assets/inputs.js";
+import { createSessionInput, revokeSessionInput, sessionTokenInput } from "../../validation/core/schemas.js";
 import { preparedPer } from "../shared/prepared.js";
+import { one } from "../shared/rows.js";
 
 /** Hex SHA-256 of a token: what the token and refresh_token columns hold. */
 export const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
@@ -19,19 +19,7 @@ export const hashToken = (token: string) => createHash("sha256").update(token, "
 /** 256 random bits, base64url. */
 const newToken = () => randomBytes(32).toString("base64url");
 
-const createInput = z.strictObject({
-  userId: uuid(),
-  /** Access token lifetime (default 1 hour). */
-  ttlSeconds: positiveInt(31_536_000).default(3600),
-  /** Refresh token lifetime (default 30 days). */
-  refreshTtlSeconds: positiveInt(31_536_000).default(2_592_000),
-  ipAddress: ipHost().optional(),
-  userAgent: trimmed(2000).optional(),
-  /** Bring your own tokens (e.g. signed JWTs); random ones are generated otherwise. */
-  token: trimmed(4096).optional(),
-  refreshToken: trimmed(4096).optional(),
-});
-export type CreateSessionInput = z.input<typeof createInput>;
+export type CreateSessionInput = z.input<typeof createSessionInput>;
 
 export interface CreatedSession {
   session: Session;
@@ -41,24 +29,26 @@ export interface CreatedSession {
 }
 
 export async function createSession(db: DbOrTx, input: CreateSessionInput): Promise<CreatedSession> {
-  const q = parseInput(createInput, input);
+  const q = parseInput(createSessionInput, input);
   const token = q.token ?? newToken();
   const refreshToken = q.refreshToken ?? newToken();
-  return withDbErrors(async () => {
-    const [session] = await db
-      .insert(sessions)
-      .values({
-        userId: q.userId,
-        token: hashToken(token),
-        refreshToken: hashToken(refreshToken),
-        expiresAt: sql`now() + make_interval(secs => ${q.ttlSeconds}::int)`,
-        refreshExpiresAt: sql`now() + make_interval(secs => ${q.refreshTtlSeconds}::int)`,
-        ipAddress: q.ipAddress ?? null,
-        userAgent: q.userAgent ?? null,
-        lastActivityAt: sql`now()`,
-      })
-      .returning();
-    return { session: session as Session, token, refreshToken };
+  return withDbErrors("createSession", async () => {
+    const session = one(
+      await db
+        .insert(sessions)
+        .values({
+          userId: q.userId,
+          token: hashToken(token),
+          refreshToken: hashToken(refreshToken),
+          expiresAt: sql`now() + make_interval(secs => ${q.ttlSeconds}::int)`,
+          refreshExpiresAt: sql`now() + make_interval(secs => ${q.refreshTtlSeconds}::int)`,
+          ipAddress: q.ipAddress ?? null,
+          userAgent: q.userAgent ?? null,
+          lastActivityAt: sql`now()`,
+        })
+        .returning(),
+    );
+    return { session: session, token, refreshToken };
   });
 }
 
@@ -76,28 +66,23 @@ const validByToken = preparedPer("session_by_token", (db, name) =>
     .prepare(name),
 );
 
-const tokenInput = z.strictObject({ token: z.string().min(1, "must not be empty").max(4096) });
-
 /** Hot path (prepared, served by the unique index on token): the valid session of a token, or null. */
 export async function findValidSession(db: DbOrTx, input: { token: string }): Promise<Session | null> {
-  const { token } = parseInput(tokenInput, input);
-  const [row] = await withDbErrors(() => validByToken(db).execute({ digest: hashToken(token) }));
+  const { token } = parseInput(sessionTokenInput, input);
+  const [row] = await withDbErrors("findValidSession", () =>
+    validByToken(db).execute({ digest: hashToken(token) }),
+  );
   return row ?? null;
 }
-
-const revokeInput = z.union([
-  z.strictObject({ sessionId: uuid() }),
-  z.strictObject({ token: z.string().min(1).max(4096) }),
-]);
 
 /** Revoke by id or by token; true when a session was revoked now, false when none matched or it already was. */
 export async function revokeSession(
   db: DbOrTx,
   input: { sessionId: string } | { token: string },
 ): Promise<boolean> {
-  const q = parseInput(revokeInput, input);
+  const q = parseInput(revokeSessionInput, input);
   const match = "sessionId" in q ? eq(sessions.id, q.sessionId) : eq(sessions.token, hashToken(q.token));
-  const revoked = await withDbErrors(() =>
+  const revoked = await withDbErrors("revokeSession", () =>
     db
       .update(sessions)
       .set({ isRevoked: true })

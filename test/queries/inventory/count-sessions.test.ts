@@ -1,7 +1,7 @@
 /** Inventory sessions: snapshot of a subtree, scans (found / moved / unknown), close, summary. */
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidStateError, NotFoundError, ValidationError } from "../../../src/errors.js";
+import { describe, expect, it } from "vitest";
+import { InvalidStateError, NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import {
   closeInventorySession,
   inventorySummary,
@@ -9,14 +9,10 @@ import {
   startInventorySession,
 } from "../../../src/queries/index.js";
 import { inventoryItems } from "../../../src/schema/index.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { forceStatus, locationTree, newAsset, uniq } from "../assets/fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.close());
+const t = useTestDatabase();
 
 async function scene() {
   const tree = await locationTree(t.db);
