@@ -4,6 +4,11 @@
  * the domain operations. Counts and fixed values here; random choices come from the builder's PRNG.
  */
 import type { JsonObject } from "../src/schema/index.js";
+import {
+  DEPARTMENTS as SCALE_DEPARTMENTS,
+  FIRST_NAMES as SCALE_FIRST_NAMES,
+  LAST_NAMES as SCALE_LAST_NAMES,
+} from "./scale/catalog.js";
 
 export const SITES = [
   { name: "HCM Campus", short: "hcm", net: 10 },
@@ -348,28 +353,11 @@ export const PLAN: CategoryPlan[] = [
   },
 ];
 
-export const FIRST_NAMES = [
-  "An",
-  "Binh",
-  "Chi",
-  "Dung",
-  "Giang",
-  "Hai",
-  "Hoa",
-  "Khanh",
-  "Lan",
-  "Linh",
-  "Minh",
-  "Nam",
-  "Phuong",
-  "Quang",
-  "Thao",
-  "Trang",
-  "Tuan",
-  "Vy",
-];
-export const LAST_NAMES = ["Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo"];
-export const DEPARTMENTS = ["Finance", "Sales", "Engineering", "Operations", "HR", "Support"];
+// People: the scale data set's name lists (seed/scale/catalog.ts), cut to the part the demo has
+// always used, so the demo's rows stay what they were.
+export const FIRST_NAMES = SCALE_FIRST_NAMES.slice(0, 18);
+export const LAST_NAMES = SCALE_LAST_NAMES.slice(0, 10);
+export const DEPARTMENTS = SCALE_DEPARTMENTS.slice(0, 6);
 
 /** Spare parts: [code, name, category, manufacturer, model, unit cost of the opening receipt]. */
 export const PARTS = [

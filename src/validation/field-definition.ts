@@ -3,7 +3,17 @@
  * columns, `fieldDefinitionColumns()`). Whole-definition rules live in `validateFieldDefinition`.
  */
 import { z } from "zod";
-import { anyDecimal, fieldKey, intRange, json, nonNegativeInt, opt, req, trimmed } from "./refinements.js";
+import {
+  anyDecimal,
+  fieldKey,
+  intRange,
+  json,
+  nonNegativeInt,
+  opt,
+  positiveInt,
+  req,
+  trimmed,
+} from "./refinements.js";
 
 /** A regular expression source that compiles (JavaScript `u` flag, the flag the validator uses). */
 export const regexSource = () =>
@@ -42,4 +52,10 @@ export const fieldDefinitionRefine = {
   defaultValue: opt(json),
   helpText: opt(trimmed(2000)),
   sortOrder: opt(intRange(-1_000_000, 1_000_000)),
+};
+
+/** The version tables of those definitions (`asset_category_spec_versions`, `cmdb_ci_type_versions`). */
+export const definitionVersionRefine = {
+  version: req(positiveInt()),
+  createdBy: opt(trimmed(255)),
 };

@@ -5,18 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { type ImportReject, importSpareParts } from "../../src/import/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
+import { onServer, useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 describe.runIf(onServer())("importSpareParts", () => {
   it("loads good rows with their defaults, rejects bad ones by line and column, a re-run adds nothing", async () => {

@@ -5,20 +5,14 @@
  * with `/` turned into `-`). Every refusal is a NetOpsError. Fixed seed: the same runs in CI.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { NetOpsError } from "../../src/errors/index.js";
 import { createLocation, moveLocation, renameLocation } from "../../src/queries/assets/index.js";
 import { locations } from "../../src/schema/assets/tables.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 import { PROPERTY_SEED } from "./support.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 /** Names from the whole code-point range, plus the characters paths and LIKE treat specially. */
 const nameArb = fc.oneof(

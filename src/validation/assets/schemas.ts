@@ -20,7 +20,7 @@ import {
   vendors,
 } from "../../schema/assets/tables.js";
 import { columnFields, columnRule, prefixOf, tableSchemas } from "../factory.js";
-import { fieldDefinitionRefine } from "../field-definition.js";
+import { definitionVersionRefine, fieldDefinitionRefine } from "../field-definition.js";
 import {
   code,
   correlationId,
@@ -73,15 +73,11 @@ export const {
   select: selectAssetCategorySchema,
 } = tableSchemas(assetCategories, assetCategoryRefine);
 
-const specVersionRefine = {
-  version: req(positiveInt()),
-  createdBy: opt(trimmed(255)),
-};
 export const {
   insert: insertAssetCategorySpecVersionSchema,
   update: updateAssetCategorySpecVersionSchema,
   select: selectAssetCategorySpecVersionSchema,
-} = tableSchemas(assetCategorySpecVersions, specVersionRefine);
+} = tableSchemas(assetCategorySpecVersions, definitionVersionRefine);
 
 /** Column-level checks only; `validateFieldDefinition` (dynamic.ts) checks the definition as a whole. */
 export const {

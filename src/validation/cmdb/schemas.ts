@@ -16,19 +16,8 @@ import {
   cmdbServices,
 } from "../../schema/cmdb/tables.js";
 import { columnFields, columnRule, tableSchemas } from "../factory.js";
-import { fieldDefinitionRefine } from "../field-definition.js";
-import {
-  code,
-  fieldKey,
-  isoDate,
-  json,
-  opt,
-  positiveInt,
-  req,
-  TEXT_NAME_MAX,
-  trimmed,
-  uuid,
-} from "../refinements.js";
+import { definitionVersionRefine, fieldDefinitionRefine } from "../field-definition.js";
+import { code, fieldKey, isoDate, json, opt, req, TEXT_NAME_MAX, trimmed, uuid } from "../refinements.js";
 
 const ciTypeRefine = {
   code: req(code()),
@@ -41,15 +30,11 @@ export const {
   select: selectCmdbCiTypeSchema,
 } = tableSchemas(cmdbCiTypes, ciTypeRefine);
 
-const ciTypeVersionRefine = {
-  version: req(positiveInt()),
-  createdBy: opt(trimmed(255)),
-};
 export const {
   insert: insertCmdbCiTypeVersionSchema,
   update: updateCmdbCiTypeVersionSchema,
   select: selectCmdbCiTypeVersionSchema,
-} = tableSchemas(cmdbCiTypeVersions, ciTypeVersionRefine);
+} = tableSchemas(cmdbCiTypeVersions, definitionVersionRefine);
 
 /** Column-level checks only; `validateFieldDefinition` (dynamic.ts) checks the definition as a whole. */
 export const {

@@ -4,20 +4,14 @@
  */
 import { spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDb, DEFAULT_TIMEOUTS, rows } from "../../../src/db.js";
 import { TimeoutError } from "../../../src/errors/index.js";
 import { createAsset, transitionAssetStatus } from "../../../src/queries/assets/index.js";
 import { assets } from "../../../src/schema/assets/tables.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 function runChild(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

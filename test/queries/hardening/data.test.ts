@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../src/errors/index.js";
 import { createAsset, createLocation, moveAsset, moveLocation } from "../../../src/queries/assets/index.js";
 import { createCi, updateCi } from "../../../src/queries/cmdb/index.js";
@@ -24,17 +24,11 @@ import {
 } from "../../../src/queries/warehouse/index.js";
 import { createWorkflowRequest, generateReminders } from "../../../src/queries/workflow/index.js";
 import { assetEvents, locations, users } from "../../../src/schema/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 import { makeCiType } from "../cmdb/fixtures.js";
 import { makePart, makeWarehouse } from "../warehouse/fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 const uniq = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 

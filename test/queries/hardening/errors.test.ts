@@ -5,21 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../../../src/db.js";
 import { DatabaseError, NetOpsError, toDbError } from "../../../src/errors/index.js";
 import { createAsset, createLocation, moveAsset } from "../../../src/queries/assets/index.js";
 import { createSession } from "../../../src/queries/core/index.js";
 import { users } from "../../../src/schema/index.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 const uniq = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { IllegalTransitionError, InvalidStateError } from "../../../src/errors/index.js";
 import { transitionAssetStatus } from "../../../src/queries/assets/index.js";
 import {
@@ -25,16 +25,10 @@ import {
 } from "../../../src/queries/warehouse/index.js";
 import { assets } from "../../../src/schema/assets/tables.js";
 import { repairOrders } from "../../../src/schema/warehouse/tables.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db.js";
+import { useTestDatabase } from "../../support/test-db.js";
 import { makePart, makeWarehouse } from "../warehouse/fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 const statusOf = async (assetId: string) =>
   (await t.db.select({ s: assets.status }).from(assets).where(eq(assets.id, assetId)))[0]?.s;

@@ -7,7 +7,7 @@
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Database, rows } from "../../../src/db.js";
 import { InsufficientStockError } from "../../../src/errors/index.js";
 import {
@@ -19,16 +19,10 @@ import {
 } from "../../../src/queries/warehouse/index.js";
 import * as schema from "../../../src/schema/index.js";
 import { MOVEMENT_TYPES } from "../../../src/schema/warehouse/tables.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../../support/test-db.js";
+import { onServer, useTestDatabase } from "../../support/test-db.js";
 import { makePart, makeWarehouse } from "./fixtures.js";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestDatabase();
 
 async function stocked(qty: number) {
   const wh = await makeWarehouse(t.db);
