@@ -23,7 +23,7 @@ import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { formatStatus, migrationStatus, statusExitCode } from "../../src/migrate/status.js";
 import { onServer, scratchName } from "../support/test-db.js";
-import { type CliRun, type FreshDatabase, freshDatabase, run } from "./support.js";
+import { type CliRun, type FreshDatabase, freshDatabase, npmIn, run } from "./support.js";
 
 const ROOT = resolve(".");
 /** How many migrations the project has now (the tests never assume which). */
@@ -51,18 +51,7 @@ const git = (...args: string[]) =>
 /** git that may fail (a merge with conflicts): its exit code and output. */
 const gitStatus = (...args: string[]) => run("git", args, {}, repo);
 
-/** `npm run <script> -- <args>` in the scratch repository, never on a terminal, no DATABASE_URL unless given. */
-const npm = (
-  script: string,
-  args: string[] = [],
-  env: Record<string, string | undefined> = {},
-): Promise<CliRun> =>
-  run(
-    "npm",
-    ["run", "--silent", script, "--", ...args],
-    { DATABASE_URL: undefined, CI: undefined, ...env },
-    repo,
-  );
+const npm = npmIn(() => repo);
 const drizzleKit = (args: string[] = []): Promise<CliRun> =>
   run(
     process.execPath,

@@ -19,14 +19,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/errors/exit-codes.js";
 import { MIGRATION_APPLICATION_NAME } from "../../src/migrate/session.js";
 import { createEmptyDatabase, onServer } from "../support/test-db.js";
-import { type ScratchMigration, writeMigrationsFolder } from "./support.js";
+import { type ScratchMigration, when, writeMigrationsFolder } from "./support.js";
 
 const disposers: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const d of disposers.reverse()) await d().catch(() => {});
 });
 
-const when = (n: number) => 1_700_000_000_000 + n * 60_000;
 const TABLES: ScratchMigration = {
   tag: "0000_tables",
   when: when(0),

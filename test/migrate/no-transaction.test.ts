@@ -25,6 +25,7 @@ import {
   freshDatabase,
   run,
   type ScratchMigration,
+  when,
   writeMigrationsFolder,
 } from "./support.js";
 
@@ -33,7 +34,6 @@ afterAll(async () => {
   for (const d of disposers.reverse()) await d();
 });
 
-const when = (n: number) => 1_700_000_000_000 + n * 60_000;
 const TABLE: ScratchMigration = {
   tag: "0000_t",
   when: when(0),

@@ -20,7 +20,7 @@ import { compareSchemas, readSchema, referenceSchema, type SchemaSnapshot } from
 import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { onServer, scratchName } from "../support/test-db.js";
-import { type CliRun, type FreshDatabase, freshDatabase, run } from "./support.js";
+import { type CliRun, type FreshDatabase, freshDatabase, npmIn, run } from "./support.js";
 
 const ROOT = resolve(".");
 const N = readJournal().length;
@@ -29,17 +29,7 @@ let repo: string;
 let tag: string;
 const databases: FreshDatabase[] = [];
 
-const npm = (
-  script: string,
-  args: string[] = [],
-  env: Record<string, string | undefined> = {},
-): Promise<CliRun> =>
-  run(
-    "npm",
-    ["run", "--silent", script, "--", ...args],
-    { DATABASE_URL: undefined, CI: undefined, ...env },
-    repo,
-  );
+const npm = npmIn(() => repo);
 const folder = () => join(repo, "drizzle");
 
 function edit(path: string, from: string, to: string): void {

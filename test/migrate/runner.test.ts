@@ -17,7 +17,7 @@ import { readHistory } from "../../src/migrate/history.js";
 import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { migrationStatus, statusExitCode, statusJson } from "../../src/migrate/status.js";
-import { freshDatabase, type ScratchMigration, writeMigrationsFolder } from "./support.js";
+import { freshDatabase, type ScratchMigration, when, writeMigrationsFolder } from "./support.js";
 
 const disposers: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -30,7 +30,6 @@ async function fresh(label: string) {
   return f.handle.db;
 }
 
-const when = (n: number) => 1_700_000_000_000 + n * 60_000;
 const A: ScratchMigration = { tag: "0000_a", when: when(1), sql: "CREATE TABLE a (id integer PRIMARY KEY);" };
 const B: ScratchMigration = { tag: "0001_b", when: when(2), sql: "CREATE TABLE b (id integer PRIMARY KEY);" };
 const C: ScratchMigration = { tag: "0002_c", when: when(3), sql: "CREATE TABLE c (id integer PRIMARY KEY);" };

@@ -120,3 +120,17 @@ export function run(
 
 export const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
   run("npx", ["tsx", "src/cli.ts", ...args], env);
+
+/** `npm run <script> -- <args>` in another checkout (a scratch repository), never on a terminal, no DATABASE_URL or CI unless given. */
+export const npmIn =
+  (cwd: () => string) =>
+  (script: string, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<CliRun> =>
+    run(
+      "npm",
+      ["run", "--silent", script, "--", ...args],
+      { DATABASE_URL: undefined, CI: undefined, ...env },
+      cwd(),
+    );
+
+/** A journal `when` (ms) for the n-th scratch migration: increasing, as drizzle-kit migrate needs. */
+export const when = (n: number) => 1_700_000_000_000 + n * 60_000;
