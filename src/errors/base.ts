@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   "DATABASE_ERROR",
   "TIMEOUT",
   "CONNECTION_LOST",
+  "PERMISSION_DENIED",
   // Domain refusals (src/errors/domain.ts).
   "NOT_FOUND",
   "INVALID_STATE",

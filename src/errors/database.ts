@@ -167,6 +167,28 @@ export class DatabaseError extends DbError {
   }
 }
 
+/**
+ * 42501 insufficient_privilege: the login's role may not do this (the application role has no DDL,
+ * no TRUNCATE, no UPDATE/DELETE of history), or an append-only trigger refused a change of history
+ * (migration 0009). Not retryable: running it again as the same role fails the same way. `table` is
+ * the object PostgreSQL names in its message (an identifier, never a value).
+ */
+export class PermissionDeniedError extends DatabaseError {
+  override name = "PermissionDeniedError";
+  constructor(location: DbErrorLocation, operation: string | null, appendOnly: boolean) {
+    super(
+      location.sqlState,
+      operation,
+      false,
+      "PERMISSION_DENIED",
+      appendOnly && location.table
+        ? `${location.table} is append-only: history cannot be changed or removed`
+        : `permission denied${location.table ? ` for ${location.table}` : ""}`,
+      location,
+    );
+  }
+}
+
 /** 40001 / 40P01: the transaction lost a serialization or deadlock race; running it again may succeed. */
 export class SerializationFailureError extends DatabaseError {
   override name = "SerializationFailureError";

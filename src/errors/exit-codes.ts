@@ -44,6 +44,7 @@ export const EXIT_CODE_OF_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   DATABASE_ERROR: EXIT.error,
   TIMEOUT: EXIT.error,
   CONNECTION_LOST: EXIT.error,
+  PERMISSION_DENIED: EXIT.error,
   NOT_FOUND: EXIT.error,
   INVALID_STATE: EXIT.error,
   NO_ACTIVE_TYPE_VERSION: EXIT.error,

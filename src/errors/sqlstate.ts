@@ -19,6 +19,7 @@ import {
   InvalidTextRepresentationError,
   NotNullViolationError,
   OutOfRangeError,
+  PermissionDeniedError,
   SerializationFailureError,
   TimeoutError,
   UniqueViolationError,
@@ -114,6 +115,20 @@ function columnsOfSql(expression: SQL): string[] {
   return names;
 }
 
+/**
+ * The object a 42501 message names: PostgreSQL's "permission denied for table x" (also schema,
+ * sequence, function, ...: the object kind and its name) or the append-only trigger's
+ * "x is append-only: DELETE refused for <login>" (migration 0009). Only the identifier is taken.
+ */
+function deniedObject(message: string | undefined): { table: string | null; appendOnly: boolean } {
+  const appendOnly = message ? /^"?([\w$]+)"? is append-only:/.exec(message) : null;
+  if (appendOnly?.[1]) return { table: appendOnly[1], appendOnly: true };
+  const denied = message
+    ? /^permission denied for (?:table|relation|sequence|view) "?([\w$.]+)"?$/.exec(message)
+    : null;
+  return { table: denied?.[1] ?? null, appendOnly: false };
+}
+
 /** Column names from `Key (a, b)=(...)`: the identifiers before `=`, never the values after it. */
 function columnsFromDetail(detail: string | undefined): string[] {
   const match = detail ? /^Key \(([^)]*)\)=/.exec(detail) : null;
@@ -198,6 +213,14 @@ function mapDriverError(error: unknown, operation: string | null): NetOpsError |
     case "40001":
     case "40P01":
       return new SerializationFailureError(location, operation);
+    case "42501": {
+      const denied = deniedObject(str(f.message));
+      return new PermissionDeniedError(
+        { ...location, table: location.table ?? denied.table },
+        operation,
+        denied.appendOnly,
+      );
+    }
     case "55P03":
     case "57014":
       return new TimeoutError(sqlState, operation);

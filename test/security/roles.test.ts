@@ -8,6 +8,8 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database, rows } from "../../src/db.js";
+import { PermissionDeniedError } from "../../src/errors/database.js";
+import { withDbErrors } from "../../src/errors/sqlstate.js";
 import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { maintenance } from "../../src/migrate/server.js";
@@ -192,6 +194,43 @@ describe.skipIf(!onServer())("roles, connected as each (server)", () => {
       const e = await pgErrorOf(as.app.execute(sql`DELETE FROM assets WHERE id = ${a?.id}`));
       expect(e?.code).toBe(DENIED);
       expect(e?.message).toMatch(/asset_events is append-only/);
+    });
+
+    it("a refusal reaches the caller as PermissionDeniedError (PERMISSION_DENIED) naming the table, not retryable", async () => {
+      const typed = async (p: Promise<unknown>) => {
+        const error = await withDbErrors("test", () => p).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(PermissionDeniedError);
+        const e = error as PermissionDeniedError;
+        return { code: e.code, table: e.table, retryable: e.retryable, message: e.message };
+      };
+      // A missing privilege: PostgreSQL's own message names the table.
+      expect(await typed(as.app.execute(sql`TRUNCATE vendors`))).toEqual({
+        code: "PERMISSION_DENIED",
+        table: "vendors",
+        retryable: false,
+        message: "permission denied for vendors in test",
+      });
+      expect(await typed(as.readonly.execute(sql`INSERT INTO vendors (name) VALUES ('ro')`))).toMatchObject({
+        table: "vendors",
+      });
+      // The append-only trigger, reached through a cascade from the parent row.
+      const [a] = await rows<{ id: string }>(
+        as.app,
+        sql`INSERT INTO assets (asset_code, status) VALUES (${`SEC2-${suffix}`}, 'in_stock') RETURNING id`,
+      );
+      await as.app.execute(sql`INSERT INTO asset_events (asset_id, event_type) VALUES (${a?.id}, 'created')`);
+      const refused = await typed(as.app.execute(sql`DELETE FROM assets WHERE id = ${a?.id}`));
+      expect(refused).toEqual({
+        code: "PERMISSION_DENIED",
+        table: "asset_events",
+        retryable: false,
+        message: "asset_events is append-only: history cannot be changed or removed in test",
+      });
+      // The login's name (in PostgreSQL's message) is not carried over.
+      expect(refused.message).not.toContain(users.app);
     });
 
     it("checkLedgerInvariant: rewriting a movement together with its stock row is refused", async () => {
