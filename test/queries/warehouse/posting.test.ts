@@ -75,6 +75,28 @@ describe("posting through the ledger functions", () => {
     expect(await getStockLevel(t.db, { warehouseId: wh, partId: part })).toMatchObject({ onHand: 1 });
   });
 
+  it("an input naming the document only is judged by the schema's documentId rule", async () => {
+    const { wh, part } = await stocked(2);
+    const doc = await createStockDocument(t.db, {
+      docType: "issue",
+      warehouseId: wh,
+      lines: [{ partId: part, qty: 1 }],
+    });
+    // RFC 9562: UUIDs are case-insensitive on input; the rule normalises to lower case.
+    const posted = await postStockDocument(t.db, { documentId: doc.id.toUpperCase() });
+    expect(posted.document).toMatchObject({ id: doc.id, status: "posted" });
+    for (const documentId of ["not-a-uuid", `${doc.id}\u0000`, ""]) {
+      await expect(postStockDocument(t.db, { documentId })).rejects.toMatchObject({
+        code: "VALIDATION_FAILED",
+        issues: [{ path: "documentId" }],
+      });
+    }
+    // Anything beside the id still meets the whole schema (strict: unknown keys refused).
+    await expect(
+      postStockDocument(t.db, { documentId: doc.id, extra: 1 } as unknown as { documentId: string }),
+    ).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+
   it("the posted document comes back decoded like a select of the table", async () => {
     const { wh, part } = await stocked(3);
     const doc = await createStockDocument(t.db, {
