@@ -24,7 +24,14 @@ let locationPath: string;
 beforeAll(async () => {
   if (!onServer()) return;
   const typed = await makeCiType(t.db, [
-    { key: "cpu_cores", label: "CPU cores", fieldType: "number", required: true, minValue: "1", maxValue: "256" },
+    {
+      key: "cpu_cores",
+      label: "CPU cores",
+      fieldType: "number",
+      required: true,
+      minValue: "1",
+      maxValue: "256",
+    },
     { key: "os", label: "OS", fieldType: "enum", enumValues: ["linux", "windows"], defaultValue: "linux" },
   ]);
   const bare = await makeCiType(t.db); // no version: no attributes allowed
