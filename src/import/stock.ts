@@ -42,7 +42,7 @@ const ql = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** The receipt's code for a warehouse id (SQL). */
 const documentCode = (ref: string, warehouseId: string) =>
-  `(${ql(`${ref}:`)} || (SELECT w.code FROM warehouses w WHERE w.id = ${warehouseId}))`;
+  `(${ql(`${ref}:`)} || (SELECT dw.code FROM warehouses dw WHERE dw.id = ${warehouseId}))`;
 
 export function stockImport(ref: string): ImportSpec {
   const checked = insertStockDocumentSchema.shape.code.safeParse(ref);
