@@ -108,7 +108,8 @@ async function main(argv: string[]): Promise<number> {
       `\r${entity}: ${n.toLocaleString("en")} rows read (${rate.toLocaleString("en")} rows/s)`,
     );
   };
-  const handle = await createDb({ url, max: 1 });
+  // No statement timeout: the set-wise statements (and a stock import's posting) grow with the file.
+  const handle = await createDb({ url, max: 1, statementTimeout: 0 });
   try {
     const importer = importers[entity] as Importer;
     const result = await importer(
