@@ -10,8 +10,12 @@ export {
   type ImportOptions,
   type ImportReject,
   type ImportResult,
+  type ImportStockOptions,
   importAssets,
+  importCis,
+  importRelationships,
   importSpareParts,
+  importStock,
 } from "./import/index.js";
 export { baseline } from "./migrate/baseline.js";
 export type { DataLoss } from "./migrate/data-loss.js";

@@ -1,5 +1,9 @@
 /**
- * `npm run db:import -- <assets|spare_parts> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`
+ * `npm run db:import -- <assets|spare_parts|cis|relationships|stock> <file.csv> [--dry-run]
+ *   [--all-or-nothing] [--report <path>] [--ref <ref>]`
+ *
+ * `--ref` (stock only) prefixes the receipts' codes (`<ref>:<warehouse code>`), which make a
+ * re-run add nothing; it defaults to the file's name without its extension.
  *
  * Streams the file into the database (DATABASE_URL; a server: PGlite has no COPY FROM STDIN).
  * Rejected rows go to stdout (`line N, column: reason`, the first 100) and, all of them, to the
@@ -8,16 +12,35 @@
  * --all-or-nothing / --dry-run nothing written); 1 error (nothing written); 2 usage.
  */
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { basename, extname } from "node:path";
+import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { envDatabaseUrl } from "../config.js";
+import type { DbOrTx } from "../db.js";
 import { createDb } from "../db.js";
 import { EXIT } from "../errors/exit-codes.js";
 import { importAssets } from "./assets.js";
-import { ImportFormatError, type ImportReject } from "./engine.js";
+import { importCis } from "./cis.js";
+import { ImportFormatError, type ImportOptions, type ImportReject, type ImportResult } from "./engine.js";
+import { importRelationships } from "./relationships.js";
 import { importSpareParts } from "./spare-parts.js";
+import { importStock } from "./stock.js";
 
 const PRINT_MAX = 100;
-const importers = { assets: importAssets, spare_parts: importSpareParts } as const;
+type Importer = (
+  db: DbOrTx,
+  input: Readable,
+  options: ImportOptions,
+  run: { file: string; ref: string | undefined },
+) => Promise<ImportResult>;
+const importers: Record<string, Importer> = {
+  assets: importAssets,
+  spare_parts: importSpareParts,
+  cis: importCis,
+  relationships: importRelationships,
+  stock: (db, input, options, { file, ref }) =>
+    importStock(db, input, { ...options, ref: ref ?? basename(file, extname(file)) }),
+};
 
 const csvField = (v: string | number | null) => {
   const s = v === null ? "" : String(v);
@@ -25,7 +48,7 @@ const csvField = (v: string | number | null) => {
 };
 
 async function main(argv: string[]): Promise<number> {
-  let values: { "dry-run"?: boolean; "all-or-nothing"?: boolean; report?: string };
+  let values: { "dry-run"?: boolean; "all-or-nothing"?: boolean; report?: string; ref?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -34,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
         "dry-run": { type: "boolean" },
         "all-or-nothing": { type: "boolean" },
         report: { type: "string" },
+        ref: { type: "string" },
       },
       allowPositionals: true,
     }));
@@ -44,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   const [entity, file] = positionals;
   if (!entity || !file || positionals.length > 2 || !(entity in importers)) {
     console.error(
-      `usage: npm run db:import -- <${Object.keys(importers).join("|")}> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>]`,
+      `usage: npm run db:import -- <${Object.keys(importers).join("|")}> <file.csv> [--dry-run] [--all-or-nothing] [--report <path>] [--ref <ref> (stock)]`,
     );
     return EXIT.usage;
   }
@@ -84,14 +108,21 @@ async function main(argv: string[]): Promise<number> {
       `\r${entity}: ${n.toLocaleString("en")} rows read (${rate.toLocaleString("en")} rows/s)`,
     );
   };
-  const handle = await createDb({ url, max: 1 });
+  // No statement timeout: the set-wise statements (and a stock import's posting) grow with the file.
+  const handle = await createDb({ url, max: 1, statementTimeout: 0 });
   try {
-    const result = await importers[entity as keyof typeof importers](handle.db, createReadStream(file), {
-      dryRun: values["dry-run"] === true,
-      allOrNothing: values["all-or-nothing"] === true,
-      onReject,
-      onProgress,
-    });
+    const importer = importers[entity] as Importer;
+    const result = await importer(
+      handle.db,
+      createReadStream(file),
+      {
+        dryRun: values["dry-run"] === true,
+        allOrNothing: values["all-or-nothing"] === true,
+        onReject,
+        onProgress,
+      },
+      { file, ref: values.ref },
+    );
     if (tty) process.stderr.write("\n");
     if (printed > PRINT_MAX) console.log(`... ${printed - PRINT_MAX} more rejects in ${reportPath}`);
     const seconds = (performance.now() - started) / 1000;

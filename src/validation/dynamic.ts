@@ -161,13 +161,21 @@ export function buildFieldsSchema(defs: readonly FieldDefinition[]): z.ZodType<J
   return z.strictObject(shape) as unknown as z.ZodType<JsonObject>;
 }
 
+/** Schemas built by parseFields, per definitions array (a bulk import validates many rows against one). */
+const fieldsSchemas = new WeakMap<readonly FieldDefinition[], z.ZodType<JsonObject>>();
+
 /**
  * Parse `value` against the definitions: the normalised object (MACs, defaults) or a ValidationError.
  * `at` is where the object sits in the caller's input ("spec", "attributes"): issue paths start
  * with it, so they name the input's field ("attributes.cpu_cores").
  */
 export function parseFields(defs: readonly FieldDefinition[], value: unknown, at?: string): JsonObject {
-  const result = buildFieldsSchema(defs).safeParse(value);
+  let schema = fieldsSchemas.get(defs);
+  if (!schema) {
+    schema = buildFieldsSchema(defs);
+    fieldsSchemas.set(defs, schema);
+  }
+  const result = schema.safeParse(value);
   if (!result.success) {
     const { issues } = ValidationError.fromZod(result.error);
     throw new ValidationError(

@@ -26,18 +26,35 @@ export interface CiWithAttributes extends CmdbCi {
   versionId: string | null;
 }
 
+/**
+ * The attribute check of a CI type (its active version read once): normalised values and the
+ * version id, or ValidationError (paths `attributes.<key>`) / NoActiveTypeVersionError. createCi
+ * uses it per CI, the bulk import (src/import/cis.ts) once per type for all its rows.
+ */
+export async function ciAttributesValidator(
+  tx: DbOrTx,
+  typeId: string,
+): Promise<(attributes: JsonObject) => { values: JsonObject; versionId: string | null }> {
+  const active = await activeAttrDefs(tx, typeId);
+  if (!active) {
+    return (attributes) => {
+      if (Object.keys(attributes).length > 0) throw new NoActiveTypeVersionError(typeId);
+      return { values: {}, versionId: null };
+    };
+  }
+  return (attributes) => ({
+    values: parseFields(active.defs, attributes, "attributes"),
+    versionId: active.versionId,
+  });
+}
+
 /** Validate attributes against the type's active version: normalised values and the version id. */
 async function validateAttributes(
   tx: DbOrTx,
   typeId: string,
   attributes: JsonObject,
 ): Promise<{ values: JsonObject; versionId: string | null }> {
-  const active = await activeAttrDefs(tx, typeId);
-  if (!active) {
-    if (Object.keys(attributes).length > 0) throw new NoActiveTypeVersionError(typeId);
-    return { values: {}, versionId: null };
-  }
-  return { values: parseFields(active.defs, attributes, "attributes"), versionId: active.versionId };
+  return (await ciAttributesValidator(tx, typeId))(attributes);
 }
 
 /** Write the values (upsert per key, stamped with the version) and delete `removed` keys. */

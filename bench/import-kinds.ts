@@ -1,0 +1,205 @@
+/**
+ * Rate of the CI, relationship and opening-stock imports against `psql -1` running `\copy` of the
+ * same rows into the bare tables (no validation, no reference resolution, no posting):
+ * - cis: importCis (type by code, two attributes per row checked by createCi's validator, values
+ *   written to cmdb_ci_attr_values) vs \copy of cmdb_cis (ids given) then cmdb_ci_attr_values;
+ * - relationships: importRelationships (type by code, CIs by ci_code) vs \copy of the uuids;
+ * - stock: importStock (warehouse by code, part by part_code; one receipt per warehouse posted
+ *   through netops_post_stock_document) vs \copy of the lines into one draft document (not posted).
+ * Each side twice on its own rows, alternating (bare, ours, ours, bare); the mean of each side.
+ *
+ * `DATABASE_URL=postgres://... npx tsx bench/import-kinds.ts [rows]` (default 20,000) on a migrated
+ * database (a clone of the scale data set makes the probes realistic). Rows it creates are coded
+ * BX-* and are left in place: run it on a throw-away clone.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { createDb } from "../src/db.js";
+import { type ImportResult, importCis, importRelationships, importStock } from "../src/import/index.js";
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error("set DATABASE_URL");
+const rows = Number(process.argv[2] ?? 20_000);
+const tag = Date.now().toString(36);
+const dir = mkdtempSync(join(tmpdir(), "netops-bench-importx-"));
+const sql = postgres(url, { max: 1, onnotice: () => {} });
+
+function psql(commands: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [url!, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", ...commands.flatMap((c) => ["-c", c])];
+    const child = spawn(process.env.PSQL ?? "psql", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`psql: ${stderr.trim()}`))));
+  });
+}
+
+const file = (name: string, body: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, body);
+  return path;
+};
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return rows / ((performance.now() - start) / 1000);
+}
+
+function expectAll(kind: string, result: ImportResult) {
+  if (result.inserted !== rows || result.rejected > 0)
+    throw new Error(
+      `${kind}: ${result.inserted} of ${rows} inserted, ${result.rejected} rejected: ${JSON.stringify(result.rejects.slice(0, 3))}`,
+    );
+}
+
+async function main() {
+  // Fixtures: a CI type with two attributes, four relationship types, four warehouses, parts.
+  const [type] = await sql<
+    { id: string }[]
+  >`INSERT INTO cmdb_ci_types (code, name) VALUES (${`bx_${tag}`}, 'bench') RETURNING id`;
+  const [version] = await sql<
+    { id: string }[]
+  >`INSERT INTO cmdb_ci_type_versions (type_id, version, status) VALUES (${type!.id}, 1, 'active') RETURNING id`;
+  await sql`INSERT INTO cmdb_ci_type_attr_defs (version_id, key, label, field_type, required, min_value, max_value)
+            VALUES (${version!.id}, 'cpu_cores', 'CPU cores', 'number', true, 1, 256)`;
+  await sql`INSERT INTO cmdb_ci_type_attr_defs (version_id, key, label, field_type, enum_values)
+            VALUES (${version!.id}, 'os', 'OS', 'enum', '["linux","windows"]'::jsonb)`;
+  const relTypes = await sql<{ id: string; code: string }[]>`
+    INSERT INTO cmdb_relationship_types (code, name) SELECT 'bx_' || ${tag} || '_' || i, 'bench' FROM generate_series(0, 3) i RETURNING id, code`;
+  const whs = await sql<{ id: string; code: string }[]>`
+    INSERT INTO warehouses (code, name) SELECT 'BXW-' || ${tag} || '-' || i, 'bench' FROM generate_series(0, 3) i RETURNING id, code`;
+  const partsPerWarehouse = Math.ceil(rows / whs.length);
+  const parts = await sql<{ id: string; part_code: string }[]>`
+    INSERT INTO spare_parts (part_code, name) SELECT 'BXP-' || ${tag} || '-' || i, 'bench' FROM generate_series(0, ${partsPerWarehouse - 1}) i RETURNING id, part_code`;
+
+  const handle = await createDb({ url: url!, max: 1, statementTimeout: 0 });
+  const rates: Record<string, { ours: number[]; bare: number[] }> = {
+    cis: { ours: [], bare: [] },
+    relationships: { ours: [], bare: [] },
+    stock: { ours: [], bare: [] },
+  };
+  const ciSets: { ids: string[]; codes: string[] }[] = [];
+  try {
+    const order = ["bare", "ours", "ours", "bare"] as const;
+    // CIs (their rows are the relationships' ends).
+    for (const [run, side] of order.entries()) {
+      const codes = Array.from({ length: rows }, (_, k) => `BX-${tag}-${run}-${k}`);
+      if (side === "ours") {
+        let body = "ci_code,name,type_id,attributes\n";
+        for (const [k, c] of codes.entries())
+          body += `${c},ci ${k},bx_${tag},"{""cpu_cores"": ${(k % 64) + 1}, ""os"": ""linux""}"\n`;
+        const path = file(`cis${run}.csv`, body);
+        rates.cis!.ours.push(
+          await timed(async () => expectAll("cis", await importCis(handle.db, createReadStream(path)))),
+        );
+        const ids = await sql<
+          { id: string; ci_code: string }[]
+        >`SELECT id, ci_code FROM cmdb_cis WHERE ci_code LIKE ${`BX-${tag}-${run}-%`}`;
+        const byCode = new Map(ids.map((r) => [r.ci_code, r.id]));
+        ciSets.push({ ids: codes.map((c) => byCode.get(c)!), codes });
+      } else {
+        const ids = codes.map(() => randomUUID());
+        let cis = "";
+        let values = "";
+        for (const [k, c] of codes.entries()) {
+          cis += `${ids[k]},${c},ci ${k},${type!.id}\n`;
+          values += `${ids[k]},${version!.id},cpu_cores,${(k % 64) + 1}\n${ids[k]},${version!.id},os,"""linux"""\n`;
+        }
+        const a = file(`cis${run}.bare.csv`, cis);
+        const b = file(`cis${run}.values.csv`, values);
+        rates.cis!.bare.push(
+          await timed(() =>
+            psql([
+              `\\copy cmdb_cis (id, ci_code, name, type_id) FROM '${a}' WITH (FORMAT csv)`,
+              `\\copy cmdb_ci_attr_values (ci_id, version_id, key, value) FROM '${b}' WITH (FORMAT csv)`,
+            ]),
+          ),
+        );
+        ciSets.push({ ids, codes });
+      }
+    }
+    // Relationships: CI k -> CI k+1 of one set (wrapping), a type of their own per run.
+    for (const [run, side] of order.entries()) {
+      const set = ciSets[run]!;
+      const rel = relTypes[run]!;
+      if (side === "ours") {
+        let body = "rel_type_id,from_ci_id,to_ci_id\n";
+        for (let k = 0; k < rows; k++) body += `${rel.code},${set.codes[k]},${set.codes[(k + 1) % rows]}\n`;
+        const path = file(`rels${run}.csv`, body);
+        rates.relationships!.ours.push(
+          await timed(async () =>
+            expectAll("relationships", await importRelationships(handle.db, createReadStream(path))),
+          ),
+        );
+      } else {
+        let body = "";
+        for (let k = 0; k < rows; k++) body += `${rel.id},${set.ids[k]},${set.ids[(k + 1) % rows]}\n`;
+        const path = file(`rels${run}.bare.csv`, body);
+        rates.relationships!.bare.push(
+          await timed(() =>
+            psql([
+              `\\copy cmdb_relationships (rel_type_id, from_ci_id, to_ci_id) FROM '${path}' WITH (FORMAT csv)`,
+            ]),
+          ),
+        );
+      }
+    }
+    // Opening stock: every (warehouse, part) pair once per run.
+    for (const [run, side] of order.entries()) {
+      const pairs: [number, number][] = [];
+      for (let w = 0; w < whs.length && pairs.length < rows; w++)
+        for (let p = 0; p < parts.length && pairs.length < rows; p++) pairs.push([w, p]);
+      if (side === "ours") {
+        let body = "warehouse_id,part_id,qty,unit_cost\n";
+        for (const [w, p] of pairs) body += `${whs[w]!.code},${parts[p]!.part_code},${(p % 20) + 1},9.99\n`;
+        const path = file(`stock${run}.csv`, body);
+        rates.stock!.ours.push(
+          await timed(async () =>
+            expectAll(
+              "stock",
+              await importStock(handle.db, createReadStream(path), { ref: `bx-${tag}-${run}` }),
+            ),
+          ),
+        );
+      } else {
+        const docId = randomUUID();
+        let body = "";
+        for (const [, p] of pairs) body += `${docId},${parts[p]!.id},${(p % 20) + 1},9.99\n`;
+        const path = file(`stock${run}.bare.csv`, body);
+        rates.stock!.bare.push(
+          await timed(() =>
+            psql([
+              `INSERT INTO stock_documents (id, doc_type, code, status, warehouse_id) VALUES ('${docId}', 'receipt', 'bx-${tag}-bare-${run}', 'draft', '${whs[0]!.id}')`,
+              `\\copy stock_document_lines (document_id, part_id, qty, unit_cost) FROM '${path}' WITH (FORMAT csv)`,
+            ]),
+          ),
+        );
+      }
+    }
+  } finally {
+    await handle.close();
+    await sql.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`${rows} rows per run; rows/s per run (ours | bare), mean ratio ours/bare`);
+  for (const [kind, r] of Object.entries(rates)) {
+    const ratio = mean(r.ours) / mean(r.bare);
+    console.log(
+      `import.${kind}: ours ${r.ours.map((x) => Math.round(x)).join(", ")} | bare ${r.bare.map((x) => Math.round(x)).join(", ")}  ratio ${ratio.toFixed(3)} (bare is ${(1 / ratio).toFixed(1)}x faster)`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
