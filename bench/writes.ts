@@ -10,7 +10,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { createDb } from "../src/db.js";
+import { createDb, NO_TIMEOUTS } from "../src/db.js";
 import { importAssets } from "../src/import/index.js";
 import { createAsset } from "../src/queries/index.js";
 import { type Measure, now, throughput } from "./measure.js";
@@ -122,7 +122,8 @@ async function importBench(url: string, t: Template, rows: number): Promise<Meas
     if (side === "bare") writeFileSync(eventsCsv, events);
     return { assetsCsv, eventsCsv };
   };
-  const handle = await createDb({ url, max: 1 });
+  // As the CLI runs it: no statement timeout (a large file's insert runs for minutes).
+  const handle = await createDb({ url, max: 1, ...NO_TIMEOUTS });
   const rates = { ours: [] as number[], bare: [] as number[] };
   try {
     for (const [run, side] of (["bare", "ours", "ours", "bare"] as const).entries()) {

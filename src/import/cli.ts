@@ -17,7 +17,7 @@ import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { envDatabaseUrl } from "../config.js";
 import type { DbOrTx } from "../db.js";
-import { createDb } from "../db.js";
+import { createDb, NO_TIMEOUTS } from "../db.js";
 import { EXIT } from "../errors/exit-codes.js";
 import { importAssets } from "./assets.js";
 import { importCis } from "./cis.js";
@@ -108,8 +108,9 @@ async function main(argv: string[]): Promise<number> {
       `\r${entity}: ${n.toLocaleString("en")} rows read (${rate.toLocaleString("en")} rows/s)`,
     );
   };
-  // No statement timeout: the set-wise statements (and a stock import's posting) grow with the file.
-  const handle = await createDb({ url, max: 1, statementTimeout: 0 });
+  // A bulk load legitimately runs one statement for minutes: the application's 30 s bound would
+  // cancel the insert of a large file (db.ts, NO_TIMEOUTS).
+  const handle = await createDb({ url, max: 1, ...NO_TIMEOUTS });
   try {
     const importer = importers[entity] as Importer;
     const result = await importer(
