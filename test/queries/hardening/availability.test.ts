@@ -6,7 +6,13 @@
 import { spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createDb, DEFAULT_TIMEOUTS, rows } from "../../../src/db.js";
+import {
+  createDb,
+  DEFAULT_TIMEOUTS,
+  MAX_RECONNECT_DELAY_S,
+  reconnectBackoff,
+  rows,
+} from "../../../src/db.js";
 import { TimeoutError } from "../../../src/errors/index.js";
 import { createAsset, transitionAssetStatus } from "../../../src/queries/assets/index.js";
 import { assets } from "../../../src/schema/assets/tables.js";
@@ -90,6 +96,24 @@ describe.runIf(onServer())("backends terminated under queued load (item 12)", ()
       await killer.close();
     }
   }, 30_000);
+});
+
+describe("reconnect backoff (createDb's postgres.js `backoff`)", () => {
+  it("grows with the retry count like postgres.js's own, but never past MAX_RECONNECT_DELAY_S", () => {
+    // postgres.js's default: (0.5..1) x min(3^n / 100, 20) s, up to 20 s after a few terminated
+    // connections in a row; ours keeps the shape (and the jitter) and stops at 2 s.
+    expect(MAX_RECONNECT_DELAY_S).toBe(2);
+    for (let retries = 0; retries <= 40; retries++) {
+      for (let draw = 0; draw < 20; draw++) {
+        const seconds = reconnectBackoff(retries);
+        const full = Math.min(3 ** retries / 100, MAX_RECONNECT_DELAY_S);
+        expect(seconds).toBeGreaterThanOrEqual(full / 2);
+        expect(seconds).toBeLessThanOrEqual(full);
+      }
+    }
+    expect(reconnectBackoff(0)).toBeLessThanOrEqual(0.01);
+    expect(reconnectBackoff(40)).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe.runIf(onServer())("timeouts (item 13)", () => {
