@@ -98,6 +98,22 @@ export const DEFAULT_TIMEOUTS = {
   Pick<CreateDbOptions, "statementTimeout" | "lockTimeout" | "idleInTransactionTimeout">
 >;
 
+/**
+ * Seconds before a pooled connection reconnects, given postgres.js's retry count. postgres.js's own
+ * default grows 3^n/100 s up to 20 s, and its count is shared by the whole pool, goes up at every
+ * connection lost with a socket error (ECONNRESET: a backend terminated while a query was being
+ * sent) and goes back to 0 only once a connection completes its start-up. When every backend is
+ * terminated a few times in a row (a failover, `pg_terminate_backend`, a restarted pooler), each
+ * connection then waited 10-20 s before reconnecting, and every query queued on it with it, against a
+ * healthy server (issue 10, "no hang"). Same shape, capped at 2 s: still spaced out (with jitter)
+ * while the server is down, at most a 2 s wait once it is back.
+ */
+export function reconnectBackoff(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, MAX_RECONNECT_DELAY_S);
+}
+/** The longest {@link reconnectBackoff} delay, in seconds. */
+export const MAX_RECONNECT_DELAY_S = 2;
+
 /** PostgreSQL's own defaults (no limit), for long operator commands. */
 export const NO_TIMEOUTS = { statementTimeout: 0, lockTimeout: 0, idleInTransactionTimeout: 0 } as const;
 
@@ -187,6 +203,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
         max: options.max ?? 10,
         onnotice: () => {},
         connect_timeout: 10,
+        backoff: reconnectBackoff,
         // Behind PgBouncer also send no start-up parameter it does not track (only application_name,
         // client_encoding, DateStyle, TimeZone, standard_conforming_strings): it refuses the
         // connection ("unsupported startup parameter: statement_timeout", PgBouncer 1.18), so
