@@ -10,7 +10,8 @@
  * matches; otherwise it is dropped at the end. --database <name> benches an existing database as it
  * is (e.g. a clone of a loaded one, migrated by you): nothing loaded, migrated or dropped. Groups: plans (EXPLAIN of the package's reads: which
  * big-table scans no index serves), reads, impact, posting, writes, migrate, pooler (through PgBouncer
- * in transaction mode vs direct; skipped when pgbouncer is not installed).
+ * in transaction mode vs direct; skipped when pgbouncer is not installed; `--pooler-clients <n>` adds
+ * pooler.mix<n>: n clients through PgBouncer's 8 server connections vs n direct connections).
  * Exit codes: 0 done, 1 failure, 2 usage / no server URL.
  */
 
@@ -48,6 +49,7 @@ function options(argv: string[]) {
       only: { type: "string" },
       samples: { type: "string" },
       clients: { type: "string", default: "8" },
+      "pooler-clients": { type: "string", default: "8" },
       docs: { type: "string", default: "100" },
     },
     allowPositionals: false,
@@ -78,6 +80,7 @@ function options(argv: string[]) {
     // Fewer samples on small data sets: there are fewer distinct rows to ask for.
     samples: int(values.samples, factor >= 0.5 ? 200 : 60, "samples"),
     clients: int(values.clients, 8, "clients"),
+    poolerClients: int(values["pooler-clients"], 8, "pooler-clients"),
     docs: int(values.docs, 100, "docs"),
   };
 }
@@ -145,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
       }),
     );
     await step("migrate", () => benchMigrate(url));
-    await step("pooler", () => benchPooler(db.url, o.samples, log));
+    await step("pooler", () => benchPooler(db.url, o.samples, log, { clients: o.poolerClients }));
     const counts = postgres(db.url, { max: 1, onnotice: () => {} });
     let rows: Record<string, number> = {};
     try {
