@@ -20,7 +20,7 @@ import { compareSchemas, readSchema, referenceSchema, type SchemaSnapshot } from
 import { readJournal } from "../../src/migrate/journal.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { onServer, scratchName } from "../support/test-db.js";
-import { type CliRun, type FreshDatabase, freshDatabase, npmIn, run } from "./support.js";
+import { type FreshDatabase, freshDatabase, npmIn } from "./support.js";
 
 const ROOT = resolve(".");
 const N = readJournal().length;
