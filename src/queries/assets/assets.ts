@@ -115,11 +115,12 @@ const assetByCode = preparedPer("asset_by_code", (db, name) =>
 );
 
 // Built once: a zod schema built per call costs more than the query it guards (issue 15).
+const getAssetInput = idInput("id");
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
   return withDbErrors("getAsset", async () => {
-    const { id } = parseInput(idInput("id"), input);
+    const { id } = parseInput(getAssetInput, input);
     const [row] = await assetById(db).execute({ id });
     return row ?? null;
   });
