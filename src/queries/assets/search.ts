@@ -11,7 +11,7 @@ import { type Asset, assetModels, assets, locations, macHex } from "../../schema
 import { SEARCH_PAGE_MAX, searchAssetsInput } from "../../validation/assets/schemas.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
 import { likePrefix } from "../shared/like.js";
-import { preparedPer } from "../shared/prepared.js";
+import { flatRows, preparedPer } from "../shared/prepared.js";
 
 export { SEARCH_PAGE_MAX };
 
@@ -88,13 +88,15 @@ function searchStatement(shape: string) {
     // not: the walk would start at the first code).
     if (has("k"))
       where.push(sql`(${assets.assetCode}, ${assets.id}) > (${p("afterCode")}, ${p("afterId")}::uuid)`);
-    return db
-      .select()
-      .from(assets)
-      .where(and(...where))
-      .orderBy(asc(assets.assetCode), asc(assets.id))
-      .limit(sql.placeholder("limit"))
-      .prepare(name);
+    return flatRows(
+      db
+        .select()
+        .from(assets)
+        .where(and(...where))
+        .orderBy(asc(assets.assetCode), asc(assets.id))
+        .limit(sql.placeholder("limit"))
+        .prepare(name),
+    );
   });
 }
 

@@ -2,6 +2,7 @@
  * Prepared statements per database handle. A drizzle prepared query is bound to the handle it was
  * built on (a pool, or the connection of a transaction), so each handle gets its own, built once.
  */
+import { Column, is, SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db.js";
 
 export function preparedPer<P>(name: string, build: (db: DbOrTx, name: string) => P): (db: DbOrTx) => P {
@@ -14,4 +15,70 @@ export function preparedPer<P>(name: string, build: (db: DbOrTx, name: string) =
     }
     return prepared;
   };
+}
+
+/** A value decoder as drizzle keeps it on a column or an `sql` field. */
+interface Decoder {
+  mapFromDriverValue(value: unknown): unknown;
+}
+
+/** The ordered selection drizzle keeps on a prepared select (`fields`), one entry per column. */
+interface SelectedField {
+  path: string[];
+  field: unknown;
+}
+
+/** An `sql` field's decoder (its `.mapWith()`; drizzle marks the property internal). */
+const decoderOfSql = (expression: SQL): Decoder => (expression as unknown as { decoder: Decoder }).decoder;
+
+/** Columns and `sql` fields that return the driver's value unchanged need no call per value. */
+const IDENTITY_DECODERS = new Set<unknown>([
+  Column.prototype.mapFromDriverValue,
+  decoderOfSql(sql``).mapFromDriverValue,
+]);
+
+/** The field's decoder, null when it is the identity, undefined for a field that is not flat. */
+function decoderOf(field: unknown): Decoder | null | undefined {
+  const decoder: Decoder | undefined = is(field, Column)
+    ? field
+    : is(field, SQL)
+      ? decoderOfSql(field)
+      : is(field, SQL.Aliased)
+        ? decoderOfSql(field.sql)
+        : undefined;
+  if (!decoder) return undefined;
+  return IDENTITY_DECODERS.has(decoder.mapFromDriverValue) ? null : decoder;
+}
+
+/**
+ * Row mapping compiled once per prepared select, for flat selections (one key per column: a whole
+ * table or a `{ key: column | sql }` object, no joins' nested objects). drizzle's own mapping
+ * (`mapResultRow`) re-derives each field's decoder with `is()` checks for every value of every
+ * row: a page of 51 assets cost ~2x the mapping below, and a 17,000-CI impact result far more
+ * (issue 15). The result is the same object drizzle builds: the same keys in the same order, null
+ * kept as null, every other value through the field's own `mapFromDriverValue`.
+ *
+ * drizzle's prepared queries (postgres.js and PGlite sessions) take a `customResultMapper` for the
+ * array rows they fetch; a select's `.prepare()` passes none, so it is set on the prepared query
+ * here. Were a drizzle upgrade to drop that field, `execute()` would map with `mapResultRow` again:
+ * the same rows, only slower (test/queries/shared/prepared.test.ts checks the mapper is used).
+ */
+export function flatRows<P extends object>(prepared: P): P {
+  const fields = (prepared as { fields?: SelectedField[] }).fields;
+  if (!fields || fields.some((f) => f.path.length !== 1)) return prepared;
+  const keys = fields.map((f) => f.path[0] as string);
+  const decoders = fields.map((f) => decoderOf(f.field));
+  if (decoders.includes(undefined)) return prepared;
+  const n = keys.length;
+  const mapRow = (row: unknown[]): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const raw = row[i];
+      const decoder = decoders[i];
+      out[keys[i] as string] = raw === null || !decoder ? raw : decoder.mapFromDriverValue(raw);
+    }
+    return out;
+  };
+  Object.assign(prepared, { customResultMapper: (rows: unknown[][]) => rows.map(mapRow) });
+  return prepared;
 }
