@@ -25,7 +25,7 @@ import {
 } from "../../validation/assets/schemas.js";
 import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
 import { idInput } from "../../validation/refinements.js";
-import { preparedPer } from "../shared/prepared.js";
+import { flatRows, preparedPer } from "../shared/prepared.js";
 import { one, takeFirst } from "../shared/rows.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
@@ -100,26 +100,31 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
 }
 
 const assetById = preparedPer("asset_by_id", (db, name) =>
-  db
-    .select()
-    .from(assets)
-    .where(eq(assets.id, sql.placeholder("id")))
-    .prepare(name),
+  flatRows(
+    db
+      .select()
+      .from(assets)
+      .where(eq(assets.id, sql.placeholder("id")))
+      .prepare(name),
+  ),
 );
 const assetByCode = preparedPer("asset_by_code", (db, name) =>
-  db
-    .select()
-    .from(assets)
-    .where(eq(assets.assetCode, sql.placeholder("code")))
-    .prepare(name),
+  flatRows(
+    db
+      .select()
+      .from(assets)
+      .where(eq(assets.assetCode, sql.placeholder("code")))
+      .prepare(name),
+  ),
 );
 
 // Built once: a zod schema built per call costs more than the query it guards (issue 15).
+const getAssetInput = idInput("id");
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
   return withDbErrors("getAsset", async () => {
-    const { id } = parseInput(idInput("id"), input);
+    const { id } = parseInput(getAssetInput, input);
     const [row] = await assetById(db).execute({ id });
     return row ?? null;
   });

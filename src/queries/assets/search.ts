@@ -11,7 +11,7 @@ import { type Asset, assetModels, assets, locations, macHex } from "../../schema
 import { SEARCH_PAGE_MAX, searchAssetsInput } from "../../validation/assets/schemas.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
 import { likePrefix } from "../shared/like.js";
-import { preparedPer } from "../shared/prepared.js";
+import { flatRows, preparedPer } from "../shared/prepared.js";
 
 export { SEARCH_PAGE_MAX };
 
@@ -72,8 +72,9 @@ function searchStatement(shape: string) {
     if (has("T")) where.push(sql`${assets.status} = ANY (${p("status")}::text[])`);
     if (has("l")) {
       // The subtree as a range of paths (idx_locations_path, text_pattern_ops); ARRAY(...) makes it
-      // one InitPlan, so the assets come from idx_assets_location_id. A LIKE on root.path || '%'
-      // would be a non-constant pattern, which no index serves: locations would be read whole.
+      // one InitPlan, so the assets come from idx_assets_location_id (and the subquery below). A
+      // LIKE on root.path || '%' would be a non-constant pattern, which no index serves: locations
+      // would be read whole.
       where.push(sql`${assets.locationId} = ANY (ARRAY(
         SELECT sub.id FROM ${locations} root JOIN ${locations} sub
             ON sub.path ~>=~ root.path AND sub.path ~<~ ${bumpLast(sql`root.path`)}
@@ -88,13 +89,37 @@ function searchStatement(shape: string) {
     // not: the walk would start at the first code).
     if (has("k"))
       where.push(sql`(${assets.assetCode}, ${assets.id}) > (${p("afterCode")}, ${p("afterId")}::uuid)`);
-    return db
-      .select()
-      .from(assets)
-      .where(and(...where))
-      .orderBy(asc(assets.assetCode), asc(assets.id))
-      .limit(sql.placeholder("limit"))
-      .prepare(name);
+    if (has("l")) {
+      // The subtree's assets first, then the page: OFFSET (always 0) keeps the subquery from being
+      // merged into the ordered, limited query. Merged, the planner may walk assets_asset_code_key
+      // in page order with the subtree's ids as a filter, because the array's size is unknown
+      // when planning; it does on a small estate (10,000 assets: the whole index read when the
+      // subtree has no asset). Fenced, the assets come from idx_assets_location_id at every size,
+      // the plan the merged query gets at 1 M assets (test/bench/plans.test.ts).
+      const subtree = db
+        .select()
+        .from(assets)
+        .where(and(...where))
+        .offset(sql.placeholder("fence"))
+        .as("subtree_assets");
+      return flatRows(
+        db
+          .select()
+          .from(subtree)
+          .orderBy(asc(subtree.assetCode), asc(subtree.id))
+          .limit(sql.placeholder("limit"))
+          .prepare(name),
+      );
+    }
+    return flatRows(
+      db
+        .select()
+        .from(assets)
+        .where(and(...where))
+        .orderBy(asc(assets.assetCode), asc(assets.id))
+        .limit(sql.placeholder("limit"))
+        .prepare(name),
+    );
   });
 }
 
@@ -130,6 +155,7 @@ export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): P
       locationId: q.locationId,
       categoryId: q.categoryId,
       ...after,
+      fence: 0,
       limit: q.limit + 1,
     }),
   );

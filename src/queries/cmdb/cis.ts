@@ -168,10 +168,12 @@ export async function updateCi(db: DbOrTx, input: UpdateCiInput): Promise<CiWith
   );
 }
 
+const ciIdInput = idInput("ciId");
+
 /** A CI with its attribute values. */
 export async function getCi(db: DbOrTx, input: { ciId: string }): Promise<CiWithAttributes> {
   return withDbErrors("getCi", async () => {
-    const { ciId } = parseInput(idInput("ciId"), input);
+    const { ciId } = parseInput(ciIdInput, input);
     const [ci] = await db.select().from(cmdbCis).where(eq(cmdbCis.id, ciId));
     if (!ci) throw new NotFoundError("CI", ciId);
     return withAttributes(db, ci);

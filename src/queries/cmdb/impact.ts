@@ -25,7 +25,7 @@ import {
   MAX_DEPTH_LIMIT,
   serviceMapInput,
 } from "../../validation/cmdb/schemas.js";
-import { preparedPer } from "../shared/prepared.js";
+import { flatRows, preparedPer } from "../shared/prepared.js";
 
 export { DEFAULT_MAX_DEPTH, IMPACT_DIRECTIONS, type ImpactDirection, MAX_DEPTH_LIMIT };
 
@@ -111,13 +111,15 @@ const reachedColumns = {
 
 const impactQuery = (direction: ImpactDirection) =>
   preparedPer(`netops_impact_${direction}`, (db, name) =>
-    db
-      .select(reachedColumns)
-      .from(
-        sql`(${impactSql(direction, sql`${sql.placeholder("root")}::uuid`, sql`${sql.placeholder("maxDepth")}::int`)}) AS impact`,
-      )
-      .orderBy(sql`impact.depth`, sql`impact.ci_code`)
-      .prepare(name),
+    flatRows(
+      db
+        .select(reachedColumns)
+        .from(
+          sql`(${impactSql(direction, sql`${sql.placeholder("root")}::uuid`, sql`${sql.placeholder("maxDepth")}::int`)}) AS impact`,
+        )
+        .orderBy(sql`impact.depth`, sql`impact.ci_code`)
+        .prepare(name),
+    ),
   );
 const impactQueries = { dependencies: impactQuery("dependencies"), dependents: impactQuery("dependents") };
 

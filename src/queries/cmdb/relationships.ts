@@ -112,13 +112,15 @@ export async function relateCis(db: DbOrTx, input: RelateCisInput): Promise<Cmdb
   }
 }
 
+const relationshipIdInput = idInput("relationshipId");
+
 /** Retire a relationship (kept for history, ignored by impact analysis). */
 export async function retireRelationship(
   db: DbOrTx,
   input: { relationshipId: string },
 ): Promise<CmdbRelationship> {
   return withDbErrors("retireRelationship", async () => {
-    const { relationshipId } = parseInput(idInput("relationshipId"), input);
+    const { relationshipId } = parseInput(relationshipIdInput, input);
     const row = takeFirst(
       await db
         .update(cmdbRelationships)

@@ -94,6 +94,8 @@ async function lockOpenSession(
 
 export type ScanInput = z.input<typeof scanInventoryInput>;
 
+const sessionIdInput = idInput("sessionId");
+
 /**
  * Record a scan: `found` when the asset is where it was expected, `moved` when it is seen in another
  * location (or was not expected in this subtree at all), `unknown` when the code matches no asset.
@@ -192,7 +194,7 @@ export type InventorySummary = {
 
 /** Counts per item status of one session. */
 export async function inventorySummary(db: DbOrTx, input: { sessionId: string }): Promise<InventorySummary> {
-  const { sessionId } = parseInput(idInput("sessionId"), input);
+  const { sessionId } = parseInput(sessionIdInput, input);
   return withDbErrors("inventorySummary", async () => {
     const [session] = await db.select().from(inventorySessions).where(eq(inventorySessions.id, sessionId));
     if (!session) throw new NotFoundError("inventory session", sessionId);
@@ -222,7 +224,7 @@ export async function closeInventorySession(
   db: DbOrTx,
   input: { sessionId: string },
 ): Promise<InventorySummary> {
-  const { sessionId } = parseInput(idInput("sessionId"), input);
+  const { sessionId } = parseInput(sessionIdInput, input);
   return withDbErrors("closeInventorySession", () =>
     db.transaction(async (tx) => {
       await lockOpenSession(tx, sessionId, "update");

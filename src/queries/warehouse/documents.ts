@@ -37,7 +37,7 @@ import {
   updateDraftInput,
 } from "../../validation/warehouse/schemas.js";
 import { generateCode } from "../shared/codes.js";
-import { preparedPer, preparedRows, type RowField } from "../shared/prepared.js";
+import { preparedPer, preparedRows } from "../shared/prepared.js";
 import { one } from "../shared/rows.js";
 import {
   applyMovements,
@@ -237,13 +237,6 @@ interface PostedRow extends StockDocument {
  */
 const postStatement = preparedRows<PostedRow>(
   "netops_post_stock_document",
-  [
-    ...documentColumns.map(
-      ([key, column]): RowField => [key, (value: unknown) => column.mapFromDriverValue(value)],
-    ),
-    ["movements", Number],
-    ["stock", null],
-  ],
   (db, name) =>
     db
       .select({
