@@ -19,7 +19,7 @@ import {
   warehouses,
 } from "../../schema/warehouse/tables.js";
 import { requireLength } from "../columns.js";
-import { columnFields, tableSchemas } from "../factory.js";
+import { columnFields, columnRule, tableSchemas } from "../factory.js";
 import {
   actorUserId,
   code,
@@ -285,7 +285,7 @@ export const addRepairPartsInput = z.strictObject({
 
 export const progressRepairOrderInput = z.strictObject({
   repairOrderId: uuid(),
-  status: z.enum(["diagnosing", "waiting_parts", "repaired"]),
+  status: columnRule(insertRepairOrderSchema, "status").extract(["diagnosing", "waiting_parts", "repaired"]),
   ...columnFields(insertRepairOrderSchema, "diagnosis"),
 });
 
