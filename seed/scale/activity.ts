@@ -365,7 +365,7 @@ export function userStream(ctx: ScaleContext): TableStream {
           p.email,
           p.name,
           p.username,
-          `$2b$10$${digest(`${ctx.seed}:${u}:pw`).slice(0, 53)}`,
+          ctx.passwordHash,
           u < 5 ? "admin" : "user",
           r.chance(0.97),
           "free",

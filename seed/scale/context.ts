@@ -3,6 +3,8 @@
  * the factor, the ids of the reference rows (read from the database after seedReference), and the
  * random-access helpers. Nothing here holds rows: generators compute row n from (seed, table, n).
  */
+import { createHash } from "node:crypto";
+import { hashPassword } from "../../src/security/passwords.js";
 import type { FieldDefinition } from "../../src/validation/dynamic.js";
 import type { CopyValue } from "./copy.js";
 import { uuidAt } from "./ids.js";
@@ -110,12 +112,40 @@ export interface ScaleContext {
   seed: number;
   counts: ScaleCounts;
   ref: ReferenceIds;
+  /** users.password_hash of every user: {@link scalePasswordHash}. */
+  passwordHash: string;
   /** Id of row n of a table. */
   id(table: string, n: number): string;
 }
 
-export function scaleContext(factor: number, seed: number, ref: ReferenceIds): ScaleContext {
-  return { factor, seed, counts: countsFor(factor), ref, id: (table, n) => uuidAt(seed, table, n) };
+export function scaleContext(
+  factor: number,
+  seed: number,
+  ref: ReferenceIds,
+  passwordHash: string,
+): ScaleContext {
+  return {
+    factor,
+    seed,
+    counts: countsFor(factor),
+    ref,
+    passwordHash,
+    id: (table, n) => uuidAt(seed, table, n),
+  };
+}
+
+/** The password of every user of the scale data set (benchmark data, never a real account). */
+export const SCALE_USER_PASSWORD = "netops-scale";
+
+/**
+ * One real scrypt PHC hash of {@link SCALE_USER_PASSWORD} (src/security/passwords.ts, default
+ * cost), computed once per load and shared by every user row: what the validation layer accepts
+ * for users.password_hash, and what verifyPassword checks. Its salt comes from the seed, so the
+ * same seed gives the same rows.
+ */
+export function scalePasswordHash(seed: number): Promise<string> {
+  const salt = createHash("sha256").update(`netops-scale-password:${seed}`).digest().subarray(0, 16);
+  return hashPassword(SCALE_USER_PASSWORD, undefined, salt);
 }
 
 const DAY_MS = 86_400_000;

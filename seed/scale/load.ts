@@ -20,7 +20,7 @@ import { isLocalUrl } from "../../src/migrate/server.js";
 import { checkLedgerInvariant } from "../../src/queries/index.js";
 import * as schema from "../../src/schema/index.js";
 import { seedReference } from "../load-reference.js";
-import { MAX_FACTOR } from "./context.js";
+import { MAX_FACTOR, scalePasswordHash } from "./context.js";
 import { type CopyValue, copyIntoPglite, copyIntoServer } from "./copy.js";
 import { scalePlan } from "./plan.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
@@ -176,7 +176,12 @@ export async function seedScale(handle: DbHandle, options: ScaleOptions): Promis
   const progress = options.progress ?? silentProgress;
   const started = performance.now();
   await seedReference(handle.db);
-  const plan = scalePlan(options.factor, seed, await readReferenceIds(handle.db));
+  const plan = scalePlan(
+    options.factor,
+    seed,
+    await readReferenceIds(handle.db),
+    await scalePasswordHash(seed),
+  );
   const tables: ScaleReport["tables"] = [];
   await inTransaction(handle, async (copy, txDb) => {
     const restore = await deferIndexes(

@@ -1,6 +1,6 @@
 /**
  * The scale data set as an ordered list of table streams (parents before children), computed from
- * (factor, seed, reference ids) alone. load.ts copies them; tests read them without a database.
+ * (factor, seed, reference ids) alone (and the one password hash every user shares). load.ts copies them; tests read them without a database.
  */
 import * as activity from "./activity.js";
 import * as assets from "./assets.js";
@@ -13,8 +13,8 @@ export interface ScalePlan {
   tables: TableStream[];
 }
 
-export function scalePlan(factor: number, seed: number, ref: ReferenceIds): ScalePlan {
-  const ctx = scaleContext(factor, seed, ref);
+export function scalePlan(factor: number, seed: number, ref: ReferenceIds, passwordHash: string): ScalePlan {
+  const ctx = scaleContext(factor, seed, ref, passwordHash);
   const tree = assets.locationTree(ctx);
   const layout = cmdb.ciLayout(ctx);
   let linked: cmdb.CiAssets | undefined;

@@ -170,7 +170,7 @@ export function* replayHistory(ctx: ScaleContext): Generator<[HistoryKind, Row],
     w: number,
     target: number | null,
     day: string,
-    note: string,
+    note: string | null,
   ) => {
     const ts = at(day, 32_400 + (n % 28_000));
     queue.push([
@@ -263,7 +263,7 @@ export function* replayHistory(ctx: ScaleContext): Generator<[HistoryKind, Row],
         : wanted === "posted"
           ? "draft"
           : wanted;
-    const ts = doc(n, type, status, w, target, day, status === "canceled" ? "Canceled before posting" : "");
+    const ts = doc(n, type, status, w, target, day, status === "canceled" ? "Canceled before posting" : null);
     for (const x of planned) {
       const cost = type === "receipt" ? partCost(ctx, x.p) : null;
       const qty = status === "posted" ? x.qty : x.want;

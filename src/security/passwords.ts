@@ -59,12 +59,16 @@ function derive(password: string, salt: Buffer, length: number, { ln, r, p }: Sc
   });
 }
 
-/** A new PHC string for `password` with a random salt. */
+/**
+ * A new PHC string for `password` with a random salt. `salt` is for reproducible data sets only
+ * (the scale seed derives it from its seed, so the same seed gives the same rows): never for a
+ * real user's password.
+ */
 export async function hashPassword(
   password: string,
   params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
+  salt: Buffer = randomBytes(SALT_BYTES),
 ): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, salt, HASH_BYTES, params);
   return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${b64(salt)}$${b64(hash)}`;
 }

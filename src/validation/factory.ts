@@ -3,15 +3,18 @@
  * string from a JSON body becomes a Date (an unparseable one is rejected as an invalid date).
  *
  * `tableSchemas(table, refine)` is the one way a table's schemas are built: `refine` holds the
- * rules of its columns beyond their SQL type (src/validation/refinements.ts), stated once; the
- * insert and update schemas are strict (unknown keys refused), and every operation input that
- * writes a column is derived from them (`.pick()` / `.extend()`), so it cannot be looser.
+ * rules of its columns beyond their SQL type (src/validation/refinements.ts), stated once, each
+ * made from its column (`req(trimmed)` takes the varchar's length from src/schema, `opt(decimal)`
+ * its numeric(p, s): no length, range or precision is written twice); the insert and update
+ * schemas are strict (unknown keys refused), and every operation input that writes a column is
+ * derived from them (`.pick()` / `.extend()`), so it cannot be looser.
  */
-import type { Table } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
-import type { BuildRefine, BuildSchema, NoUnknownKeys } from "drizzle-zod";
+import { type Column, getTableColumns, type Table } from "drizzle-orm";
+import type { BuildSchema, NoUnknownKeys } from "drizzle-zod";
 import { createSchemaFactory } from "drizzle-zod";
 import { z } from "zod";
+import { requireLength } from "./columns.js";
+import type { ColumnRule } from "./refinements.js";
 
 const COERCE = { date: true } as const;
 type Coerce = typeof COERCE;
@@ -20,18 +23,28 @@ export const { createInsertSchema, createSelectSchema, createUpdateSchema } = cr
   coerce: COERCE,
 });
 
-type Refine<T extends Table> = BuildRefine<Pick<T["_"]["columns"], keyof T["$inferInsert"]>, Coerce>;
+/** Column rules (req/opt) by column key: each is called with its drizzle column. */
+type Refine<T extends Table> = { [K in keyof T["$inferInsert"]]?: ColumnRule };
 
-/** The insert, update and select schemas of a table, from one set of column refinements. */
+/** The insert, update and select schemas of a table, from one set of column rules. */
 export function tableSchemas<T extends Table, R extends Refine<T>>(
   table: T,
   refine: NoUnknownKeys<R, T["$inferInsert"]>,
 ) {
+  const columns: Record<string, Column> = getTableColumns(table);
+  // drizzle-zod function refinements (they keep its nullable/optional wrapping), each bound to its column.
+  const bound: Record<string, () => z.ZodType> = {};
+  for (const [key, rule] of Object.entries(refine as Record<string, ColumnRule>)) {
+    const column = columns[key];
+    if (!column) throw new Error(`tableSchemas: no column ${key}`);
+    bound[key] = () => rule(column);
+  }
   return {
-    insert: createInsertSchema(table, refine).strict() as ReturnType<
+    // drizzle-zod types its refinements per column schema, ours are per column: the types come from R.
+    insert: createInsertSchema(table, bound as never).strict() as ReturnType<
       BuildSchema<"insert", T["_"]["columns"], R, Coerce>["strict"]
     >,
-    update: createUpdateSchema(table, refine as R).strict() as ReturnType<
+    update: createUpdateSchema(table, bound as never).strict() as ReturnType<
       BuildSchema<"update", T["_"]["columns"], R, Coerce>["strict"]
     >,
     select: createSelectSchema(table) as BuildSchema<"select", T["_"]["columns"], undefined, Coerce>,
@@ -78,8 +91,7 @@ export function columnRule<S extends z.ZodRawShape, K extends keyof S & string>(
 }
 
 /** A search prefix of a varchar column: trimmed, non-empty, at most the column's length. */
-export function prefixOf(column: PgColumn) {
-  const max = Number(/^varchar\((\d+)\)$/.exec(column.getSQLType())?.[1]);
-  if (!max) throw new Error(`prefixOf(${column.name}): not a varchar(n) column`);
+export function prefixOf(column: Column) {
+  const max = requireLength(column);
   return z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 }

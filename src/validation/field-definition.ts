@@ -42,8 +42,8 @@ export const fieldDefinitionRefine = {
   unit: opt(trimmed(50)),
   enumValues: opt(enumValueList()),
   pattern: opt(regexSource()),
-  minLen: opt(nonNegativeInt()),
-  maxLen: opt(nonNegativeInt()),
+  minLen: opt(nonNegativeInt),
+  maxLen: opt(nonNegativeInt),
   minValue: opt(anyDecimal()),
   maxValue: opt(anyDecimal()),
   stepValue: opt(anyDecimal()),
@@ -56,6 +56,6 @@ export const fieldDefinitionRefine = {
 
 /** The version tables of those definitions (`asset_category_spec_versions`, `cmdb_ci_type_versions`). */
 export const definitionVersionRefine = {
-  version: req(positiveInt()),
+  version: req(positiveInt),
   createdBy: opt(trimmed(255)),
 };

@@ -4,10 +4,13 @@
  * never the rejected value (it may be a secret).
  */
 import { isIPv4, isIPv6 } from "node:net";
+import type { Column } from "drizzle-orm";
 import { z } from "zod";
 import type { Json } from "../schema/_helpers.js";
+import { assetEvents } from "../schema/assets/tables.js";
 import { isEncryptedSecret } from "../security/envelope.js";
 import { isPasswordHash } from "../security/passwords.js";
+import { boundOf, type ColumnBound, lengthOf, numericOf, requireLength } from "./columns.js";
 
 /** Bound for `text` code columns, which have no length in the database. */
 export const TEXT_CODE_MAX = 100;
@@ -23,11 +26,11 @@ export const idInput = <K extends string>(key: K) =>
   z.strictObject({ [key]: uuid() } as Record<K, ReturnType<typeof uuid>>);
 
 /**
- * Who acted and which request a write belongs to. Bounded as asset_events.actor_user_id
- * varchar(255) and correlation_id varchar(100); every other table's copy (text) takes the same rule.
+ * Who acted and which request a write belongs to, in the tables where these columns are `text`:
+ * bounded as asset_events.actor_user_id and correlation_id (varchar), lengths read from there.
  */
-export const actorUserId = () => trimmed(255);
-export const correlationId = () => trimmed(100);
+export const actorUserId = () => trimmed(requireLength(assetEvents.actorUserId));
+export const correlationId = () => trimmed(requireLength(assetEvents.correlationId));
 
 /** Trimmed, non-empty, at most `max` characters (codes, names, titles). */
 export const trimmed = (max: number) =>
@@ -41,7 +44,7 @@ export const code = (max: number = TEXT_CODE_MAX) =>
 export const text = (max?: number) =>
   max ? z.string().max(max, `must be at most ${max} characters`) : z.string();
 
-export const email = (max = 255) =>
+export const email = (max: number) =>
   z
     .string()
     .trim()
@@ -64,8 +67,12 @@ function isIpOrCidr(value: string): boolean {
   return isIpHost(host) && bits <= 128;
 }
 
-/** An IPv4 or IPv6 host address (no prefix), e.g. for `sessions.ip_address`. */
-export const ipHost = () => z.string().trim().refine(isIpHost, "must be an IPv4 or IPv6 address");
+/** An IPv4 or IPv6 host address (no prefix), e.g. for `sessions.ip_address`; at most `max` characters. */
+export const ipHost = (max?: number) =>
+  (max ? z.string().trim().max(max, `must be at most ${max} characters`) : z.string().trim()).refine(
+    isIpHost,
+    "must be an IPv4 or IPv6 address",
+  );
 
 /** A value for an `inet` column: IPv4 or IPv6, host or CIDR (`10.0.0.1`, `10.0.0.0/24`, `2001:db8::/32`). */
 export const inet = () =>
@@ -86,17 +93,18 @@ export function normaliseMac(value: string): string {
   return hex.match(/../g)?.join(":") ?? hex;
 }
 
-/** MAC address in common notations, normalised to lower-case colon form. */
-export const mac = () =>
-  z
-    .string()
-    .trim()
+/** MAC address in common notations, normalised to lower-case colon form; at most `max` characters. */
+export const mac = (max?: number) =>
+  (max ? z.string().trim().max(max, `must be at most ${max} characters`) : z.string().trim())
     .refine(isMac, "must be a MAC address (aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff or aabbccddeeff)")
     .transform(normaliseMac);
 
 /** users.password_hash: a scrypt PHC string from hashPassword (src/security/passwords.ts), never a password. */
-export const passwordHash = () =>
-  z.string().refine(isPasswordHash, "must be a $scrypt$ln=..,r=..,p=..$salt$hash string from hashPassword()");
+export const passwordHash = (max?: number) =>
+  (max ? z.string().max(max, `must be at most ${max} characters`) : z.string()).refine(
+    isPasswordHash,
+    "must be a $scrypt$ln=..,r=..,p=..$salt$hash string from hashPassword()",
+  );
 
 /** A secret column (ai_providers.api_key): the v1 envelope from src/security/secrets.ts, never plaintext. */
 export const encryptedSecret = () =>
@@ -205,23 +213,56 @@ export const json: z.ZodType<Json> = z.lazy(() =>
 /** A JSON object (`jsonb` columns with `DEFAULT '{}'`). */
 export const jsonObject = () => z.record(z.string(), json);
 
+/** A column's rule, made from the column (tableSchemas calls it with the drizzle column). */
+export type ColumnRule<T extends z.ZodType = z.ZodType> = (column: Column) => T;
+
+/**
+ * How a column's rule is given: a rule builder that takes what the column states, called with it
+ * (`trimmed`, `code`, `email`, `mac`, `ipHost`, `passwordHash` get a varchar's length;
+ * `nonNegativeInt`, `positiveInt` an integer type's maximum; `decimal` numeric(p, s)), or a
+ * finished schema for a column that states none of these (text, jsonb, date, numeric without p/s)
+ * or whose rule is narrower for another reason (a VLAN id, a CHECK's range).
+ */
+export type RuleSource<T extends z.ZodType> =
+  | T
+  | ((length: number) => T)
+  | ((bound: { precision: number; scale: number }) => T);
+
+function fromColumn<T extends z.ZodType>(source: RuleSource<T>, column: Column): T {
+  const where = `${column.name} ${column.getSQLType()}`;
+  if (typeof source === "function") {
+    const bound = boundOf(column);
+    if (bound === undefined) {
+      throw new Error(`${where}: the column states no length, range or precision; give the rule its bound`);
+    }
+    return (source as (bound: ColumnBound) => T)(bound);
+  }
+  if (lengthOf(column) !== undefined || numericOf(column) !== undefined) {
+    // A finished schema here would restate the column's length (or precision) by hand, or ignore it.
+    throw new Error(
+      `${where}: pass the rule builder (req(trimmed), not req(trimmed(n))): the column states its bound`,
+    );
+  }
+  return source;
+}
+
 /**
  * drizzle-zod refinement for a NOT NULL column without a default (required on insert).
  * (A function refinement keeps drizzle-zod's nullable/optional wrapping for the column.)
  */
 export const req =
-  <T extends z.ZodType>(schema: T) =>
-  () =>
-    schema;
+  <T extends z.ZodType>(source: RuleSource<T>): ColumnRule<T> =>
+  (column) =>
+    fromColumn(source, column);
 
 /**
  * drizzle-zod refinement for a nullable or defaulted column. drizzle-zod makes such columns
  * optional at run time but its types forget it for function refinements, so say it here too.
  */
 export const opt =
-  <T extends z.ZodType>(schema: T) =>
-  () =>
-    schema.optional();
+  <T extends z.ZodType>(source: RuleSource<T>): ColumnRule<z.ZodOptional<T>> =>
+  (column) =>
+    fromColumn(source, column).optional();
 
 // The shape of a whole input (__proto__, depth, size, NUL, lone surrogates): its own module, which
 // imports nothing, because parseInput (src/errors.ts) runs it and this module imports errors.

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { renderSchemaDocs } from "../../src/docs/schema-docs.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
 const run = promisify(execFile);
 const docs = renderSchemaDocs();
@@ -28,11 +28,7 @@ async function docsCli(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe("docs/schema.md against the migrated database", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t?.close());
+  const t = useTestDatabase();
 
   /** The section of one table: from its heading to the next. */
   const section = (table: string) => {

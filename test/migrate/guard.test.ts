@@ -8,12 +8,12 @@
 import { readFileSync } from "node:fs";
 import { sql, TransactionRollbackError } from "drizzle-orm";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { type GuardFinding, guardMigrations, isBlocking } from "../../src/migrate/guard.js";
 import { GUARD_RULES, NON_VOLATILE_FUNCTIONS, VOLATILE_FUNCTIONS } from "../../src/migrate/guard-rules.js";
 import { readJournal } from "../../src/migrate/journal.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
+import { onServer, useTestDatabase } from "../support/test-db.js";
 import {
   CLEAN_FIXTURES,
   LOCK_FIXTURES,
@@ -168,13 +168,7 @@ describe("the guard's verdict on each statement of the documented lock table", (
 });
 
 describe("PostgreSQL takes the documented locks and rewrites (confirms the fixtures, not the guard)", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase();
 
   it.each(LOCK_FIXTURES)("$sql: $lock", async (fx) => {
     if (fx.setup) await t.db.execute(sql.raw(fx.setup));

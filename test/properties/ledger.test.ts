@@ -18,22 +18,20 @@ import {
   reserveStock,
 } from "../../src/queries/warehouse/index.js";
 import { makePart, makeWarehouse } from "../queries/warehouse/fixtures.js";
-import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
+import { onServer, useTestDatabase } from "../support/test-db.js";
 import { PROPERTY_SEED } from "./support.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 let clients: { db: Database; close(): Promise<void> }[] = [];
 let warehouses: string[] = [];
 let parts: string[] = [];
 beforeAll(async () => {
-  t = await createTestDatabase();
   warehouses = [await makeWarehouse(t.db), await makeWarehouse(t.db)];
   parts = [await makePart(t.db), await makePart(t.db), await makePart(t.db)];
   clients = onServer() ? await Promise.all([t.connect(1), t.connect(1), t.connect(1)]) : [t];
 });
 afterAll(async () => {
   await Promise.all(clients.filter((c) => c !== t).map((c) => c.close()));
-  await t?.close();
 });
 
 type Op =

@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type DbOrTx, rows } from "../../src/db.js";
 import {
   CheckViolationError,
@@ -30,16 +30,15 @@ import { assetAssignments, assets, cmdbServices, users } from "../../src/schema/
 import { categoryWithSpec } from "../queries/assets/fixtures.js";
 import { makeCiType, makeRelType } from "../queries/cmdb/fixtures.js";
 import { makePart, makeWarehouse } from "../queries/warehouse/fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 import { PROPERTY_SEED } from "./support.js";
 
-let t: TestDatabase;
+const t = useTestDatabase();
 /** Ids of fixture rows by entity, so inputs can point at rows that exist. */
 const ids: Record<string, string[]> = {};
 let tables: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
   const db = t.db;
   const root = await q.createLocation(db, { name: `ops-${randomUUID().slice(0, 6)}` });
   const room = await q.createLocation(db, { name: "room", parentId: root.id });
@@ -121,9 +120,6 @@ beforeAll(async () => {
       sql`SELECT tablename::text AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
     )
   ).map((r) => r.t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 /** Row count of every table, in one statement. */

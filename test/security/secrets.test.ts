@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { NotFoundError } from "../../src/errors/index.js";
 import { aiProviders } from "../../src/schema/index.js";
@@ -20,7 +20,7 @@ import {
   SecretDecryptionError,
   setProviderApiKey,
 } from "../../src/security/secrets.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
 const key = () => randomBytes(32).toString("base64");
 const k1 = `k1:${key()}`;
@@ -91,15 +91,11 @@ describe("envelope", () => {
 });
 
 describe("ai_providers.api_key in the database", () => {
-  let t: TestDatabase;
+  const t = useTestDatabase();
   const saved = process.env.NETOPS_ENCRYPTION_KEY;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
+  afterAll(() => {
     if (saved === undefined) delete process.env.NETOPS_ENCRYPTION_KEY;
     else process.env.NETOPS_ENCRYPTION_KEY = saved;
-    await t?.close();
   });
   beforeEach(async () => {
     process.env.NETOPS_ENCRYPTION_KEY = k1;

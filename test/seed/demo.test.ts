@@ -5,7 +5,7 @@
  * tree, and the CMDB graph reaches from a service endpoint down to a physical host.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DemoRefusedError, seedDemo } from "../../seed/index.js";
 import { rows } from "../../src/db.js";
 import { checkLedgerInvariant } from "../../src/queries/index.js";
@@ -17,16 +17,10 @@ import {
   parseFields,
   specDefsOfVersion,
 } from "../../src/validation/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { type TestDatabase, useTestDatabase } from "../support/test-db.js";
 
-let t: TestDatabase;
-let other: TestDatabase;
-beforeAll(async () => {
-  [t, other] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-});
-afterAll(async () => {
-  await Promise.all([t?.close(), other?.close()]);
-});
+const t = useTestDatabase();
+const other = useTestDatabase();
 
 const count = async (db: TestDatabase["db"], table: string) =>
   (await rows<{ n: number }>(db, sql.raw(`SELECT count(*)::int AS n FROM "${table}"`)))[0]?.n ?? 0;

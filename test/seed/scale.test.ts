@@ -7,20 +7,25 @@
  * seed other rows; refusals and a failed load leave the database as it was.
  */
 
-import { sql } from "drizzle-orm";
+import { getTableColumns, getTableName, sql, type Table } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedScale } from "../../seed/scale/load.js";
+import type { z } from "zod";
+import { SCALE_USER_PASSWORD, scalePasswordHash } from "../../seed/scale/context.js";
+import { SCALE_SEED, seedScale } from "../../seed/scale/load.js";
 import { createDb, type DbHandle, rows } from "../../src/db.js";
 import { ScaleLoadError, ScaleRefusedError } from "../../src/errors/index.js";
 import { migrate } from "../../src/migrate/runner.js";
 import { checkLedgerInvariant } from "../../src/queries/index.js";
 import { assets } from "../../src/schema/index.js";
+import { verifyPassword } from "../../src/security/passwords.js";
+import * as validation from "../../src/validation/index.js";
 import {
   attrDefsOfVersion,
   insertAssetSchema,
   parseFields,
   specDefsOfVersion,
 } from "../../src/validation/index.js";
+import { allTables } from "../support/rows.js";
 import { createTestDatabase, onServer, type TestDatabase, useTestDatabase } from "../support/test-db.js";
 
 const FACTOR = 0.002;
@@ -33,6 +38,24 @@ const handleOf = (db: TestDatabase): DbHandle => ({
   target: "test",
   close: db.close,
 });
+type Obj = z.ZodObject<z.ZodRawShape>;
+/** A table's insert schema from src/validation (matched by its column keys, as coverage.test.ts does). */
+function insertSchemaOf(table: Table): Obj {
+  const keys = Object.keys(getTableColumns(table)).sort().join(",");
+  const found = (Object.entries(validation) as [string, unknown][]).find(
+    ([name, value]) =>
+      /^insert\w+Schema$/.test(name) &&
+      typeof value === "object" &&
+      value !== null &&
+      "shape" in value &&
+      Object.keys((value as Obj).shape)
+        .sort()
+        .join(",") === keys,
+  );
+  if (!found) throw new Error(`no insert schema for ${getTableName(table)}`);
+  return found[1] as Obj;
+}
+
 const count = async (db: TestDatabase["db"], table: string) =>
   (await rows<{ n: number }>(db, sql.raw(`SELECT count(*)::int AS n FROM "${table}"`)))[0]?.n ?? 0;
 
@@ -47,7 +70,8 @@ const digest = async (db: TestDatabase["db"]) =>
       sql`SELECT md5(
             (SELECT string_agg(a::text, '|' ORDER BY a.id) FROM (SELECT id, asset_code, serial_no, mac_address, mgmt_ip, location_id, model_id, status, purchase_date FROM assets) a) ||
             (SELECT string_agg(r::text, '|' ORDER BY r.id) FROM (SELECT r.id, t.code, r.from_ci_id, r.to_ci_id, r.status FROM cmdb_relationships r JOIN cmdb_relationship_types t ON t.id = r.rel_type_id) r) ||
-            (SELECT string_agg(m::text, '|' ORDER BY m.id) FROM (SELECT id, warehouse_id, part_id, movement_type, qty FROM spare_part_movements) m)) AS d`,
+            (SELECT string_agg(m::text, '|' ORDER BY m.id) FROM (SELECT id, warehouse_id, part_id, movement_type, qty FROM spare_part_movements) m) ||
+            (SELECT string_agg(u::text, '|' ORDER BY u.id) FROM (SELECT id, email, password_hash FROM users) u)) AS d`,
     )
   )[0]?.d;
 
@@ -103,6 +127,36 @@ describe("seedScale at a tiny factor", () => {
     expect(u?.macs).toBe(u?.distinct_macs);
     expect(u?.ips).toBe(u?.distinct_ips);
     expect(u?.ips).toBeGreaterThan(0);
+  });
+
+  it("writes only rows the validation layer accepts: every row of every loaded table passes its insert schema", async () => {
+    // Each distinct (table, field, message) once, with how many rows it hit.
+    const failures = new Map<string, number>();
+    let checked = 0;
+    for (const table of allTables) {
+      const insert = insertSchemaOf(table);
+      const keys = Object.keys(insert.shape);
+      for (const row of await t.db.select().from(table)) {
+        const input = Object.fromEntries(keys.map((k) => [k, (row as Record<string, unknown>)[k]]));
+        const parsed = insert.safeParse(input);
+        checked += 1;
+        for (const issue of parsed.success ? [] : parsed.error.issues) {
+          const key = `${getTableName(table)}.${issue.path.join(".")}: ${issue.message}`;
+          failures.set(key, (failures.get(key) ?? 0) + 1);
+        }
+      }
+    }
+    expect(Object.fromEntries(failures)).toEqual({});
+    expect(checked).toBeGreaterThan(10_000);
+  });
+
+  it("gives every user one real scrypt hash of SCALE_USER_PASSWORD, the same for the same seed", async () => {
+    const hashes = await rows<{ h: string }>(t.db, sql`SELECT DISTINCT password_hash AS h FROM users`);
+    expect(hashes).toHaveLength(1);
+    const [{ h }] = hashes as [{ h: string }];
+    expect(await verifyPassword(SCALE_USER_PASSWORD, h)).toBe(true);
+    expect(await verifyPassword("wrong", h)).toBe(false);
+    expect(await scalePasswordHash(SCALE_SEED)).toBe(h);
   });
 
   it("gives every model a spec valid for its spec version and every CI attributes valid for its type version", async () => {

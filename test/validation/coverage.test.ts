@@ -61,35 +61,3 @@ describe("schema coverage", () => {
     }
   });
 });
-
-/**
- * The refinements restate column lengths by hand (`trimmed(255)` for varchar(255)); this keeps that
- * second copy honest: for every varchar(n) column, a value of n + 1 characters is refused by each
- * insert and update schema, so zod never accepts what PostgreSQL would reject.
- */
-describe("varchar lengths are never looser than the column", () => {
-  const cases = allTables.flatMap((table) =>
-    Object.entries(getTableColumns(table)).flatMap(([key, column]) => {
-      const length = /^varchar\((\d+)\)$/.exec(column.getSQLType())?.[1];
-      return length ? [[`${getTableName(table)}.${column.name}`, table, key, Number(length)] as const] : [];
-    }),
-  );
-
-  it("covers the 63 VARCHAR columns of the data model", () => {
-    expect(cases).toHaveLength(63);
-  });
-
-  it.each(cases)("%s", (_label, table, key, length) => {
-    const keys = Object.keys(getTableColumns(table));
-    const matching = [...schemaFor("insert", keys), ...schemaFor("update", keys)];
-    expect(matching.length).toBeGreaterThanOrEqual(2);
-    for (const [name, schema] of matching) {
-      const field = schema.shape[key] as z.ZodType | undefined;
-      expect(field, `${name}.${key}`).toBeDefined();
-      expect(
-        field?.safeParse("a".repeat(length + 1)).success,
-        `${name}.${key} accepts ${length + 1} chars`,
-      ).toBe(false);
-    }
-  });
-});

@@ -3,7 +3,7 @@
  * enforces the rules between columns, and activeSpecDefs / activeAttrDefs load the active version's
  * definitions from the database. Plus the shared refinements (MAC, inet, decimals).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors/index.js";
 import {
   assetCategories,
@@ -25,7 +25,7 @@ import {
   parseFields,
   validateFieldDefinition,
 } from "../../src/validation/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-db.js";
+import { useTestDatabase } from "../support/test-db.js";
 
 const issuesOf = (defs: FieldDefinition[], value: unknown) => {
   try {
@@ -186,11 +186,7 @@ describe("refinements", () => {
 });
 
 describe("active definitions from the database", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t?.close());
+  const t = useTestDatabase();
 
   it("activeSpecDefs returns the active version's defs in sort order, null without an active version", async () => {
     const [category] = await t.db.insert(assetCategories).values({ name: "Switch" }).returning();

@@ -40,10 +40,12 @@ import {
 } from "../refinements.js";
 
 const vendorRefine = {
-  name: req(trimmed(255)),
-  taxCode: opt(code(100)),
-  phone: opt(trimmed(50).regex(/^[+\d][\d\s().-]*$/, "must be a phone number (digits, spaces, + ( ) . -)")),
-  email: opt(email(255)),
+  name: req(trimmed),
+  taxCode: opt(code),
+  phone: opt((max: number) =>
+    trimmed(max).regex(/^[+\d][\d\s().-]*$/, "must be a phone number (digits, spaces, + ( ) . -)"),
+  ),
+  email: opt(email),
 };
 export const {
   insert: insertVendorSchema,
@@ -52,7 +54,7 @@ export const {
 } = tableSchemas(vendors, vendorRefine);
 
 const locationRefine = {
-  name: req(trimmed(255)),
+  name: req(trimmed),
   path: opt(
     trimmed(2000).regex(
       /^\/([^/]+\/)*$|^\/([^/]+\/)*[^/]+$/,
@@ -66,7 +68,7 @@ export const {
   select: selectLocationSchema,
 } = tableSchemas(locations, locationRefine);
 
-const assetCategoryRefine = { name: req(trimmed(255)) };
+const assetCategoryRefine = { name: req(trimmed) };
 export const {
   insert: insertAssetCategorySchema,
   update: updateAssetCategorySchema,
@@ -87,8 +89,8 @@ export const {
 } = tableSchemas(assetCategorySpecDefs, fieldDefinitionRefine);
 
 const assetModelRefine = {
-  brand: opt(trimmed(255)),
-  model: req(trimmed(255)),
+  brand: opt(trimmed),
+  model: req(trimmed),
   spec: opt(jsonObject()),
 };
 /** `spec` is checked against its spec version with `buildFieldsSchema(await activeSpecDefs(...))`. */
@@ -99,19 +101,19 @@ export const {
 } = tableSchemas(assetModels, assetModelRefine);
 
 const assetRefine = {
-  assetCode: req(code(100)),
-  serialNo: opt(code(255)),
-  macAddress: opt(mac()),
+  assetCode: req(code),
+  serialNo: opt(code),
+  macAddress: opt(mac),
   mgmtIp: opt(inet()),
-  hostname: opt(
-    trimmed(255).regex(
+  hostname: opt((max: number) =>
+    trimmed(max).regex(
       /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i,
       "must be a host name (letters, digits, hyphens, dot-separated labels)",
     ),
   ),
   vlanId: opt(vlanId()),
-  switchName: opt(trimmed(255)),
-  switchPort: opt(trimmed(100)),
+  switchName: opt(trimmed),
+  switchPort: opt(trimmed),
   purchaseDate: opt(isoDate()),
   warrantyEnd: opt(isoDate()),
   notes: opt(trimmed(TEXT_NAME_MAX * 20)),
@@ -123,8 +125,8 @@ export const {
 } = tableSchemas(assets, assetRefine);
 
 const assignmentRefine = {
-  assigneeId: req(trimmed(255)),
-  assigneeName: req(trimmed(255)),
+  assigneeId: req(trimmed),
+  assigneeName: req(trimmed),
   note: opt(trimmed(1000)),
 };
 export const {
@@ -134,7 +136,7 @@ export const {
 } = tableSchemas(assetAssignments, assignmentRefine);
 
 const assetEventRefine = {
-  eventType: req(code(50)),
+  eventType: req(code),
   payload: opt(jsonObject()),
 };
 export const {
@@ -147,8 +149,8 @@ const assetAttachmentRefine = {
   fileName: opt(trimmed(TEXT_NAME_MAX)),
   mimeType: opt(trimmed(255).regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf")),
   storageKey: opt(trimmed(1024)),
-  sizeBytes: opt(nonNegativeInt(Number.MAX_SAFE_INTEGER)),
-  version: req(positiveInt()),
+  sizeBytes: opt(nonNegativeInt),
+  version: req(positiveInt),
 };
 export const {
   insert: insertAssetAttachmentSchema,

@@ -43,12 +43,12 @@ import {
 } from "../refinements.js";
 
 const userRefine = {
-  email: req(email(255)),
-  name: req(trimmed(255)),
-  username: opt(code(255)),
-  passwordHash: req(passwordHash()),
-  tier: opt(trimmed(50)),
-  status: opt(trimmed(20)),
+  email: req(email),
+  name: req(trimmed),
+  username: opt(code),
+  passwordHash: req(passwordHash),
+  tier: opt(trimmed),
+  status: opt(trimmed),
 };
 export const {
   insert: insertUserSchema,
@@ -57,9 +57,9 @@ export const {
 } = tableSchemas(users, userRefine);
 
 const sessionRefine = {
-  token: req(trimmed(500)),
-  refreshToken: req(trimmed(500)),
-  ipAddress: opt(ipHost()),
+  token: req(trimmed),
+  refreshToken: req(trimmed),
+  ipAddress: opt(ipHost),
   userAgent: opt(trimmed(2000)),
 };
 export const {
@@ -69,11 +69,11 @@ export const {
 } = tableSchemas(sessions, sessionRefine);
 
 const conversationRefine = {
-  userId: req(trimmed(255)),
-  title: req(trimmed(255)),
-  model: opt(trimmed(255)),
-  status: opt(trimmed(20)),
-  messageCount: opt(nonNegativeInt()),
+  userId: req(trimmed),
+  title: req(trimmed),
+  model: opt(trimmed),
+  status: opt(trimmed),
+  messageCount: opt(nonNegativeInt),
   metadata: opt(jsonObject()),
 };
 export const {
@@ -83,11 +83,11 @@ export const {
 } = tableSchemas(conversations, conversationRefine);
 
 const messageRefine = {
-  promptTokens: opt(nonNegativeInt()),
-  completionTokens: opt(nonNegativeInt()),
-  tokenCount: opt(nonNegativeInt()),
-  latencyMs: opt(nonNegativeInt()),
-  cost: opt(decimal({ precision: 12, scale: 4 })),
+  promptTokens: opt(nonNegativeInt),
+  completionTokens: opt(nonNegativeInt),
+  tokenCount: opt(nonNegativeInt),
+  latencyMs: opt(nonNegativeInt),
+  cost: opt(decimal),
   metadata: opt(jsonObject()),
   toolCalls: opt(json),
 };
@@ -98,16 +98,16 @@ export const {
 } = tableSchemas(messages, messageRefine);
 
 const modelConfigRefine = {
-  id: req(code(100)),
-  provider: req(code(50)),
+  id: req(code),
+  provider: req(code),
   tier: req(intRange(MODEL_TIER_MIN, MODEL_TIER_MAX)),
-  contextWindow: opt(positiveInt()),
-  maxTokens: opt(positiveInt()),
-  costPer1kInput: opt(decimal({ precision: 10, scale: 6 })),
-  costPer1kOutput: opt(decimal({ precision: 10, scale: 6 })),
+  contextWindow: opt(positiveInt),
+  maxTokens: opt(positiveInt),
+  costPer1kInput: opt(decimal),
+  costPer1kOutput: opt(decimal),
   capabilities: opt(jsonObject()),
-  status: opt(trimmed(20)),
-  displayName: opt(trimmed(255)),
+  status: opt(trimmed),
+  displayName: opt(trimmed),
 };
 export const {
   insert: insertModelConfigSchema,
@@ -116,16 +116,16 @@ export const {
 } = tableSchemas(modelConfigs, modelConfigRefine);
 
 const aiProviderRefine = {
-  id: req(code(100)),
-  name: req(trimmed(255)),
+  id: req(code),
+  name: req(trimmed),
   apiEndpoint: opt(text().url("must be a URL")),
-  authType: opt(trimmed(50)),
+  authType: opt(trimmed),
   apiKey: opt(encryptedSecret()),
   capabilities: opt(jsonObject()),
-  status: opt(trimmed(20)),
-  rateLimitPerMinute: opt(nonNegativeInt()),
-  creditsRemaining: opt(decimal({ precision: 12, scale: 4 })),
-  tokensUsed: opt(nonNegativeInt(Number.MAX_SAFE_INTEGER)),
+  status: opt(trimmed),
+  rateLimitPerMinute: opt(nonNegativeInt),
+  creditsRemaining: opt(decimal),
+  tokensUsed: opt(nonNegativeInt),
   metadata: opt(jsonObject()),
 };
 /** selectAiProviderSchema: rows as read; `apiKey` is the application-encrypted value, never log it. */
@@ -136,8 +136,8 @@ export const {
 } = tableSchemas(aiProviders, aiProviderRefine);
 
 const orchestrationRuleRefine = {
-  name: req(trimmed(255)),
-  strategy: req(code(50)),
+  name: req(trimmed),
+  strategy: req(code),
   modelSequence: req(json),
   conditions: opt(jsonObject()),
   metadata: opt(jsonObject()),
@@ -149,14 +149,14 @@ export const {
 } = tableSchemas(orchestrationRules, orchestrationRuleRefine);
 
 const usageLogRefine = {
-  userId: req(trimmed(255)),
-  modelId: opt(trimmed(100)),
+  userId: req(trimmed),
+  modelId: opt(trimmed),
   tier: req(intRange(MODEL_TIER_MIN, MODEL_TIER_MAX)),
-  promptTokens: opt(nonNegativeInt()),
-  completionTokens: opt(nonNegativeInt()),
-  totalTokens: opt(nonNegativeInt()),
-  totalCost: opt(decimal({ precision: 10, scale: 6 })),
-  qualityScore: opt(decimal({ precision: 3, scale: 2 })),
+  promptTokens: opt(nonNegativeInt),
+  completionTokens: opt(nonNegativeInt),
+  totalTokens: opt(nonNegativeInt),
+  totalCost: opt(decimal),
+  qualityScore: opt(decimal),
 };
 export const {
   insert: insertUsageLogSchema,
@@ -165,7 +165,7 @@ export const {
 } = tableSchemas(usageLogs, usageLogRefine);
 
 const auditLogRefine = {
-  action: req(trimmed(100)),
+  action: req(trimmed),
   details: opt(jsonObject()),
 };
 export const {
@@ -175,14 +175,14 @@ export const {
 } = tableSchemas(auditLogs, auditLogRefine);
 
 const userTokenStatRefine = {
-  userId: req(trimmed(255)),
+  userId: req(trimmed),
   date: req(isoDate()),
-  model: req(trimmed(150)),
-  provider: req(trimmed(100)),
-  totalTokens: opt(nonNegativeInt()),
-  totalCost: opt(decimal({ precision: 12, scale: 6 })),
-  messageCount: opt(nonNegativeInt()),
-  conversationCount: opt(nonNegativeInt()),
+  model: req(trimmed),
+  provider: req(trimmed),
+  totalTokens: opt(nonNegativeInt),
+  totalCost: opt(decimal),
+  messageCount: opt(nonNegativeInt),
+  conversationCount: opt(nonNegativeInt),
 };
 export const {
   insert: insertUserTokenStatSchema,
@@ -193,7 +193,7 @@ export const {
 const chatContextRefine = {
   context: opt(jsonObject()),
   summary: opt(text(TEXT_NAME_MAX * 200)),
-  tokenCount: opt(nonNegativeInt()),
+  tokenCount: opt(nonNegativeInt),
 };
 export const {
   insert: insertChatContextSchema,

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { ValidationIssue } from "../../errors/base.js";
+import { assets } from "../../schema/assets/tables.js";
 import {
   type ADJUST_DIRECTIONS,
   repairOrderParts,
@@ -17,7 +18,8 @@ import {
   stockDocuments,
   warehouses,
 } from "../../schema/warehouse/tables.js";
-import { columnFields, tableSchemas } from "../factory.js";
+import { requireLength } from "../columns.js";
+import { columnFields, columnRule, tableSchemas } from "../factory.js";
 import {
   actorUserId,
   code,
@@ -34,7 +36,8 @@ import {
   uuid,
 } from "../refinements.js";
 
-const money = () => decimal({ precision: 12, scale: 2 });
+/** A part's serial number (text here): the rule of an asset's serial_no, bounded by that column. */
+const serialNo = () => code(requireLength(assets.serialNo));
 
 const warehouseRefine = { code: req(code()), name: req(trimmed(255)) };
 export const {
@@ -51,7 +54,7 @@ const sparePartRefine = {
   manufacturer: opt(trimmed(255)),
   model: opt(trimmed(255)),
   spec: opt(jsonObject()),
-  minLevel: opt(nonNegativeInt()),
+  minLevel: opt(nonNegativeInt),
 };
 export const {
   insert: insertSparePartSchema,
@@ -59,7 +62,7 @@ export const {
   select: selectSparePartSchema,
 } = tableSchemas(spareParts, sparePartRefine);
 
-const stockRefine = { onHand: opt(nonNegativeInt()), reserved: opt(nonNegativeInt()) };
+const stockRefine = { onHand: opt(nonNegativeInt), reserved: opt(nonNegativeInt) };
 export const {
   insert: insertSparePartStockSchema,
   update: updateSparePartStockSchema,
@@ -83,9 +86,9 @@ export const {
 
 /** qty > 0 (the CHECK); the sign of an adjustment is `adjustDirection`. */
 const stockDocumentLineRefine = {
-  qty: req(positiveInt()),
-  unitCost: opt(money()),
-  serialNo: opt(code(255)),
+  qty: req(positiveInt),
+  unitCost: opt(decimal),
+  serialNo: opt(serialNo()),
   note: opt(trimmed(TEXT_NAME_MAX * 4)),
 };
 export const {
@@ -96,8 +99,8 @@ export const {
 
 /** qty > 0; the direction is the movement type. */
 const movementRefine = {
-  qty: req(positiveInt()),
-  unitCost: opt(money()),
+  qty: req(positiveInt),
+  unitCost: opt(decimal),
   refType: opt(code(50)),
   actorUserId: opt(actorUserId()),
   correlationId: opt(correlationId()),
@@ -115,9 +118,9 @@ const repairOrderRefine = {
   diagnosis: opt(trimmed(TEXT_NAME_MAX * 20)),
   resolution: opt(trimmed(TEXT_NAME_MAX * 20)),
   technicianName: opt(trimmed(255)),
-  laborCost: opt(money()),
-  partsCost: opt(money()),
-  downtimeMinutes: opt(nonNegativeInt()),
+  laborCost: opt(decimal),
+  partsCost: opt(decimal),
+  downtimeMinutes: opt(nonNegativeInt),
   createdBy: opt(trimmed(255)),
   correlationId: opt(correlationId()),
 };
@@ -129,9 +132,9 @@ export const {
 
 const repairOrderPartRefine = {
   partName: opt(trimmed(255)),
-  qty: req(positiveInt()),
-  unitCost: opt(money()),
-  serialNo: opt(code(255)),
+  qty: req(positiveInt),
+  unitCost: opt(decimal),
+  serialNo: opt(serialNo()),
   note: opt(trimmed(TEXT_NAME_MAX * 4)),
 };
 export const {
@@ -282,7 +285,7 @@ export const addRepairPartsInput = z.strictObject({
 
 export const progressRepairOrderInput = z.strictObject({
   repairOrderId: uuid(),
-  status: z.enum(["diagnosing", "waiting_parts", "repaired"]),
+  status: columnRule(insertRepairOrderSchema, "status").extract(["diagnosing", "waiting_parts", "repaired"]),
   ...columnFields(insertRepairOrderSchema, "diagnosis"),
 });
 

@@ -49,11 +49,11 @@ export const {
 } = tableSchemas(reminders, reminderRefine);
 
 const ticketRefine = {
-  title: req(trimmed(255)),
+  title: req(trimmed),
   diagnosis: opt(trimmed(TEXT_NAME_MAX * 20)),
   resolution: opt(trimmed(TEXT_NAME_MAX * 20)),
-  createdBy: opt(trimmed(255)),
-  correlationId: opt(correlationId()),
+  createdBy: opt(trimmed),
+  correlationId: opt(trimmed),
 };
 export const {
   insert: insertMaintenanceTicketSchema,
@@ -65,8 +65,8 @@ const attachmentRefine = {
   fileName: req(trimmed(TEXT_NAME_MAX)),
   mimeType: req(trimmed(255).regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf")),
   storageKey: req(trimmed(1024)),
-  sizeBytes: opt(nonNegativeInt(Number.MAX_SAFE_INTEGER)),
-  version: opt(positiveInt()),
+  sizeBytes: opt(nonNegativeInt),
+  version: opt(positiveInt),
 };
 export const {
   insert: insertAttachmentSchema,
