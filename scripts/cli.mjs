@@ -8,7 +8,7 @@
  *
  * Why (issue 15): the tsx loader (esbuild transforms on a loader thread, one per module) costs more
  * than the migrations it starts; the bundle loads as one file plus the chunks a command needs. The
- * check stats each recorded file (about 360, about a millisecond).
+ * check stats each recorded file (about 360: a few milliseconds).
  *
  * Plain JavaScript with no dependency, so it runs before anything is built.
  */
