@@ -18,7 +18,6 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = "dist";
@@ -38,6 +37,17 @@ const ALSO_TRACKED = [
 function stamp(path) {
   const s = statSync(join(ROOT, path), { throwIfNoEntry: false });
   return s ? [s.ctimeMs, s.size] : null;
+}
+
+// A devDependency: without it (`npm ci --omit=dev`) there is no bundle, and scripts/cli.mjs runs
+// the sources through tsx, itself a devDependency, as before the bundle existed.
+let build;
+try {
+  ({ build } = await import("esbuild"));
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+  console.warn("build-cli: esbuild is not installed; no bundle built, the db:* commands run from source");
+  process.exit(0);
 }
 
 const tmp = `${OUT}.tmp-${process.pid}`;
