@@ -47,13 +47,24 @@ const SEED_MODULE = new URL("../../seed/index.ts", import.meta.url);
 
 type SeedModule = { seedReference?: (db: Database) => Promise<unknown> };
 
-/** seed/index.ts is optional: it is imported only if present, by URL so the typecheck does not need it. */
+/**
+ * seed/index.ts is optional: when the import fails because it is not there, reset skips seeding. The
+ * import names it literally, so the CLI's bundle (scripts/build-cli.mjs) contains it.
+ */
 async function runSeed(db: Database, log: (line: string) => void): Promise<boolean> {
-  if (!existsSync(fileURLToPath(SEED_MODULE))) {
-    log("note: seed/index.ts not found; skipped seeding");
-    return false;
+  let mod: SeedModule;
+  try {
+    mod = (await import("../../seed/index.js")) as SeedModule;
+  } catch (error) {
+    if (
+      (error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND" &&
+      !existsSync(fileURLToPath(SEED_MODULE))
+    ) {
+      log("note: seed/index.ts not found; skipped seeding");
+      return false;
+    }
+    throw error;
   }
-  const mod = (await import(SEED_MODULE.href)) as SeedModule;
   if (typeof mod.seedReference !== "function") {
     log("note: seed/index.ts exports no seedReference(db); skipped seeding");
     return false;

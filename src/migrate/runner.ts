@@ -173,10 +173,15 @@ async function runPending(
   }
 
   if (modified.length > 0) await session.transaction(rerecord);
+  // The history table is created once per pass (two round trips fewer per later migration): by the
+  // first migration's transaction, or before a no-transaction one. Not yet when that transaction
+  // rolled back.
+  let historyReady = false;
   for (const file of pending) {
     const started = performance.now();
     if (file.noTransaction) {
-      await ensureHistoryTable(db);
+      if (!historyReady) await ensureHistoryTable(db);
+      historyReady = true;
       const left = await invalidIndexes(db, indexesCreatedConcurrently(file.statements));
       for (const name of left) {
         await session.execute(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
@@ -187,10 +192,11 @@ async function runPending(
     } else {
       await session.transaction(async () => {
         // In the first migration's transaction, so a failure on an empty database leaves nothing.
-        await ensureHistoryTable(db);
+        if (!historyReady) await ensureHistoryTable(db);
         await applyStatements(session, file, false, committedTags());
         await recordApplied(db, file.hash, file.when);
       });
+      historyReady = true;
     }
     const ms = Math.round(performance.now() - started);
     report.push({ tag: file.tag, ms });
