@@ -27,7 +27,7 @@ if (!url) {
 const n = Number(nArg ?? 10);
 
 /** Thrown to roll the measuring transaction back, carrying its timings out. */
-class Rollback extends Error {
+class RollbackSignal extends Error {
   constructor(
     readonly read: number,
     readonly cancel: number,
@@ -69,10 +69,10 @@ try {
           if (moved.length === 0) throw new Error(`document ${documentId} has no movements`);
           t0 = performance.now();
           await cancelStockDocument(tx, { documentId });
-          throw new Rollback(readMs, performance.now() - t0);
+          throw new RollbackSignal(readMs, performance.now() - t0);
         });
       } catch (error) {
-        if (!(error instanceof Rollback)) throw error;
+        if (!(error instanceof RollbackSignal)) throw error;
         times[side].read.push(error.read);
         times[side].cancel.push(error.cancel);
       }
