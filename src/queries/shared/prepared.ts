@@ -37,7 +37,8 @@ export function preparedRows<R>(
   build: (db: DbOrTx, name: string) => PgPreparedQuery<PreparedQueryConfig & { execute: R[] }>,
 ): (db: DbOrTx, values: Record<string, unknown>) => Promise<R[]> {
   const statement = preparedPer(name, (db, statementName) => {
-    const drizzlePrepared = build(db, statementName);
+    // Elsewhere (PGlite) drizzle runs it, with the same compiled mapping.
+    const drizzlePrepared = flatRows(build(db, statementName));
     const session = db._.session;
     const mapRow = flatRowMapper((drizzlePrepared as { fields?: SelectedField[] }).fields);
     if (!is(session, PostgresJsSession) || !mapRow) return { drizzlePrepared, direct: undefined };
