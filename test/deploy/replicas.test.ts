@@ -11,8 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReplicaPair, startReplicaPair } from "../../scripts/lib/local-servers.js";
 import { createDb, type DbHandle, rows } from "../../src/db.js";
 import { migrate } from "../../src/migrate/runner.js";
-import { createAsset, findAssetByCode, getAsset, searchAssets } from "../../src/queries/index.js";
-import { assets } from "../../src/schema/index.js";
+import {
+  createAsset,
+  createStockDocument,
+  findAssetByCode,
+  getAsset,
+  postStockDocument,
+  searchAssets,
+} from "../../src/queries/index.js";
+import { assets, spareParts, warehouses } from "../../src/schema/index.js";
 
 let pair: ReplicaPair | undefined;
 let skip: string | undefined;
@@ -62,6 +69,31 @@ async function caughtUp(ms = 30_000): Promise<void> {
 }
 
 describe("read replicas (a real streaming replica)", () => {
+  // postStockDocument is a SELECT of a data-modifying function: drizzle's withReplicas would route
+  // `db.select()` to a replica (25006, read-only transaction); the package sends it to the primary.
+  it("a stock document posted through a replicas handle, outside a transaction, is posted on the primary", async (c) => {
+    if (skip) return c.skip(skip);
+    const db = handle!.db;
+    const tag = randomUUID().slice(0, 8);
+    const [w] = await db
+      .insert(warehouses)
+      .values({ code: `RW-${tag}`, name: "replica w" })
+      .returning();
+    const [p] = await db
+      .insert(spareParts)
+      .values({ partCode: `RP-${tag}`, name: "replica part" })
+      .returning();
+    const doc = await createStockDocument(db, {
+      docType: "receipt",
+      warehouseId: w!.id,
+      lines: [{ partId: p!.id, qty: 3 }],
+    });
+    const posted = await postStockDocument(db, { documentId: doc.id });
+    expect(posted.document.status).toBe("posted");
+    const [stock] = await primarySql!`SELECT on_hand FROM spare_part_stock WHERE part_id = ${p!.id}`;
+    expect(stock?.on_hand).toBe(3);
+  });
+
   it("the test replica is a hot standby of the primary", async (c) => {
     if (skip) return c.skip(skip);
     const [r] = await replicaSql!`SELECT pg_is_in_recovery() AS standby`;
