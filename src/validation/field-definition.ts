@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import {
+  actorUserId,
   anyDecimal,
   fieldKey,
   intRange,
@@ -57,5 +58,5 @@ export const fieldDefinitionRefine = {
 /** The version tables of those definitions (`asset_category_spec_versions`, `cmdb_ci_type_versions`). */
 export const definitionVersionRefine = {
   version: req(positiveInt),
-  createdBy: opt(trimmed(255)),
+  createdBy: opt(actorUserId()),
 };

@@ -26,7 +26,8 @@ export const idInput = <K extends string>(key: K) =>
   z.strictObject({ [key]: uuid() } as Record<K, ReturnType<typeof uuid>>);
 
 /**
- * Who acted and which request a write belongs to, in the tables where these columns are `text`:
+ * Who acted and which request a write belongs to, in the tables where these columns are `text`
+ * (actor_user_id, correlation_id, and the `created_by`/`approved_by` columns that name a person):
  * bounded as asset_events.actor_user_id and correlation_id (varchar), lengths read from there.
  */
 export const actorUserId = () => trimmed(requireLength(assetEvents.actorUserId));

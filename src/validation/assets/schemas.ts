@@ -22,6 +22,7 @@ import {
 import { columnFields, columnRule, prefixOf, tableSchemas } from "../factory.js";
 import { definitionVersionRefine, fieldDefinitionRefine } from "../field-definition.js";
 import {
+  actorUserId,
   code,
   correlationId,
   email,
@@ -160,7 +161,7 @@ export const {
 
 const inventorySessionRefine = {
   name: req(trimmed(TEXT_NAME_MAX)),
-  createdBy: opt(trimmed(255)),
+  createdBy: opt(actorUserId()),
   correlationId: opt(correlationId()),
 };
 export const {

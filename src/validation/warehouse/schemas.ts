@@ -74,8 +74,8 @@ const stockDocumentRefine = {
   docDate: opt(isoDate()),
   refType: opt(code(50)),
   note: opt(trimmed(TEXT_NAME_MAX * 4)),
-  createdBy: opt(trimmed(255)),
-  approvedBy: opt(trimmed(255)),
+  createdBy: opt(actorUserId()),
+  approvedBy: opt(actorUserId()),
   correlationId: opt(correlationId()),
 };
 export const {
@@ -121,7 +121,7 @@ const repairOrderRefine = {
   laborCost: opt(decimal),
   partsCost: opt(decimal),
   downtimeMinutes: opt(nonNegativeInt),
-  createdBy: opt(trimmed(255)),
+  createdBy: opt(actorUserId()),
   correlationId: opt(correlationId()),
 };
 export const {

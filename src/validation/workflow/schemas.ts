@@ -15,6 +15,7 @@ import {
 } from "../../schema/workflow/tables.js";
 import { columnFields, columnRule, tableSchemas } from "../factory.js";
 import {
+  actorUserId,
   code,
   correlationId,
   jsonObject,
@@ -32,7 +33,7 @@ const workflowRequestRefine = {
   fromDept: opt(trimmed(255)),
   toDept: opt(trimmed(255)),
   requestedBy: opt(trimmed(255)),
-  approvedBy: opt(trimmed(255)),
+  approvedBy: opt(actorUserId()),
   payload: opt(jsonObject()),
 };
 export const {
