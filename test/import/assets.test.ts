@@ -17,8 +17,7 @@ import { ImportFormatError, type ImportReject, importAssets } from "../../src/im
 import { createAsset, createAssetModel, createLocation } from "../../src/queries/index.js";
 import { vendors } from "../../src/schema/index.js";
 import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
-
-const csv = (text: string) => Readable.from([text]);
+import { csv } from "./support.js";
 
 let t: TestDatabase;
 let dir: string;

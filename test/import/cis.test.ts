@@ -4,7 +4,6 @@
  * --all-or-nothing, --dry-run. Server only (COPY FROM STDIN).
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
@@ -14,9 +13,9 @@ import { createCi, createLocation } from "../../src/queries/index.js";
 import { cmdbCiTypes } from "../../src/schema/cmdb/tables.js";
 import { makeCiType } from "../queries/cmdb/fixtures.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
+import { csv } from "./support.js";
 
 const t = useTestDatabase();
-const csv = (text: string) => Readable.from([text]);
 
 let server: { typeId: string; versionId: string; code: string; bareId: string; bareCode: string };
 let locationPath: string;

@@ -3,7 +3,6 @@
  * to) on resolved ids, relateCis's refusals set-wise, re-runs, --all-or-nothing. Server only.
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
@@ -12,9 +11,9 @@ import { type ImportReject, importRelationships } from "../../src/import/index.j
 import { relateCis } from "../../src/queries/index.js";
 import { makeCi, makeCiType, makeRelType } from "../queries/cmdb/fixtures.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
+import { csv } from "./support.js";
 
 const t = useTestDatabase();
-const csv = (text: string) => Readable.from([text]);
 
 interface Ci {
   id: string;

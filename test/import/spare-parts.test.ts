@@ -3,12 +3,12 @@
  * defaulted columns), checked by the catalogue's own insert schema. Server only (COPY FROM STDIN).
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { type ImportReject, importSpareParts } from "../../src/import/index.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
+import { csv } from "./support.js";
 
 const t = useTestDatabase();
 
@@ -25,7 +25,7 @@ describe.runIf(onServer())("importSpareParts", () => {
       `bad code!,Cable,pcs,,`, // 7: code with a space and '!'
     ].join("\n");
     const seen: ImportReject[] = [];
-    const result = await importSpareParts(t.db, Readable.from([`${text}\n`]), {
+    const result = await importSpareParts(t.db, csv(`${text}\n`), {
       onReject: (r) => seen.push(r),
     });
     expect(seen.map(({ line, field }) => ({ line, field })).sort((a, b) => a.line - b.line)).toEqual([
@@ -43,7 +43,7 @@ describe.runIf(onServer())("importSpareParts", () => {
       { part_code: `${p}-1`, uom: "pcs", spec: '{"reach_km": 10}', min_level: 4 },
       { part_code: `${p}-2`, uom: "pcs", spec: "{}", min_level: 0 },
     ]);
-    const again = await importSpareParts(t.db, Readable.from([`${text}\n`]));
+    const again = await importSpareParts(t.db, csv(`${text}\n`));
     expect(again).toMatchObject({ inserted: 0, existing: 2, rejected: 4 });
   });
 });

@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
@@ -16,9 +15,9 @@ import { ImportFormatError, type ImportReject, importStock } from "../../src/imp
 import { checkLedgerInvariant } from "../../src/queries/index.js";
 import { spareParts, warehouses } from "../../src/schema/index.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
+import { csv } from "./support.js";
 
 const t = useTestDatabase();
-const csv = (text: string) => Readable.from([text]);
 
 interface Ref {
   id: string;
