@@ -42,6 +42,8 @@ export interface Scan {
   bound: string | null;
   filter: string | null;
   indexed: boolean;
+  /** The node above it ("Limit" when the index order alone serves a LIMIT: no Sort between). */
+  parent: string | null;
 }
 
 const SCANS = new Set(["Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Bitmap Index Scan"]);
@@ -62,6 +64,7 @@ export function bigTableScans(root: PlanNode): Scan[] {
         bound,
         filter: node.Filter ?? null,
         indexed: node["Node Type"] !== "Seq Scan" && (bound !== null || keysetPage),
+        parent: parent?.["Node Type"] ?? null,
       });
     }
     for (const child of node.Plans ?? []) walk(child, node);
