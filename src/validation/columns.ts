@@ -15,8 +15,8 @@ import { PgBigInt53, PgChar, PgInteger, PgNumeric, PgSmallInt, PgText, PgVarchar
  * is the length the spec gives the same kind of column where it declares one (`vendors.name`,
  * `locations.name`, `users.name`, `asset_models.model`, `conversations.title`,
  * `maintenance_tickets.title` are varchar(255)), so a name that fits one name column fits every
- * other. A text column meant for
- * longer text (notes, descriptions, file names) gives its rule its own, different bound.
+ * other. A text column meant for longer text (notes, descriptions, file names) gives its rule its
+ * own, different bound.
  */
 export const TEXT_COLUMN_LENGTH = 255;
 

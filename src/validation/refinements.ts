@@ -16,8 +16,8 @@ import { boundOf, type ColumnBound, lengthOf, numericOf, requireLength } from ".
 export const TEXT_CODE_MAX = 100;
 /**
  * Base of the bounds of `text` columns holding longer text: file names and regular expressions
- * (1x), notes and help texts (4x), descriptions (20x). Names and titles take the column's rule instead (`req(trimmed)`:
- * TEXT_COLUMN_LENGTH, src/validation/columns.ts).
+ * (1x), notes and help texts (4x), descriptions (20x). Names and titles take the column's rule
+ * instead (`req(trimmed)`: TEXT_COLUMN_LENGTH, src/validation/columns.ts).
  */
 export const TEXT_NAME_MAX = 500;
 export const INT32_MAX = 2_147_483_647;
