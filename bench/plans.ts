@@ -147,6 +147,15 @@ export async function benchPlans(url: string): Promise<PlanFinding[]> {
       const [input] = c.inputs(samples);
       if (input !== undefined) await record(c.name, (db) => c.ours(db, input));
     }
+    const { latestReceiptCosts } = await import("../src/queries/warehouse/repair-orders.js");
+    const [receipt] = await sql<{ warehouse_id: string; part_id: string }[]>`
+      SELECT warehouse_id, part_id FROM spare_part_movements
+       WHERE movement_type = 'in' AND unit_cost IS NOT NULL ORDER BY created_at DESC LIMIT 1`;
+    if (receipt) {
+      await record("repair.latest_receipt_cost", (db) =>
+        latestReceiptCosts(db, receipt.warehouse_id, [receipt.part_id]),
+      );
+    }
     await record("impact.dependents.d4", (db) =>
       oursImpact(db, "dependents", roots.dependents[0] ?? roots.hub.id),
     );
