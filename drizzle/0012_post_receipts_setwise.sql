@@ -52,7 +52,7 @@ BEGIN
     END IF;
     IF h.doc_type <> 'receipt' THEN
       RAISE EXCEPTION USING ERRCODE = 'NS005',
-        MESSAGE = format('stock document %s is a %s: netops_post_receipts posts receipts only', h.id, h.doc_type);
+        MESSAGE = format('stock document %s has type %s: netops_post_receipts posts receipts only', h.id, h.doc_type);
     END IF;
     IF h.no_lines THEN
       RAISE EXCEPTION USING ERRCODE = 'NS005', MESSAGE = format('stock document %s has no lines', h.id);
