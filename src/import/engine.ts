@@ -287,8 +287,9 @@ function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: strin
       SELECT t.${qi(c.ref!.key)} AS key, min(t.id::text)::uuid AS id, count(*) AS n FROM ${qi(c.ref!.table)} t
        WHERE t.${qi(c.ref!.key)} IN (SELECT ${qi(`${c.name}__key`)} FROM import_staging) GROUP BY 1)`,
   );
-  // Ids given in the file, that exist: only those probed (a plain join of the referenced table was
-  // hashed whole: 280,000 CIs read twice for a file of 20,000 relationships naming none by id).
+  // Ids given in the file that exist: only those are probed. A plain join of the referenced table
+  // was hashed whole (280,000 CIs, twice, for 20,000 relationships naming none by id): the checks
+  // cost 930-1,350 ms of server CPU that way, 650-690 ms so (factor-1 clone, measured here).
   ctes.push(
     ...refs.map(
       (c) => `i_${c.name} AS (
