@@ -25,7 +25,7 @@ import {
 } from "../../validation/assets/schemas.js";
 import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
 import { idInput } from "../../validation/refinements.js";
-import { flatRows, preparedPer } from "../shared/prepared.js";
+import { preparedRows } from "../shared/prepared.js";
 import { one, takeFirst } from "../shared/rows.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
@@ -99,23 +99,25 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
   );
 }
 
-const assetById = preparedPer("asset_by_id", (db, name) =>
-  flatRows(
+const assetById = preparedRows<Asset>(
+  "asset_by_id",
+  (db, name) =>
     db
       .select()
       .from(assets)
       .where(eq(assets.id, sql.placeholder("id")))
       .prepare(name),
-  ),
+  { read: true },
 );
-const assetByCode = preparedPer("asset_by_code", (db, name) =>
-  flatRows(
+const assetByCode = preparedRows<Asset>(
+  "asset_by_code",
+  (db, name) =>
     db
       .select()
       .from(assets)
       .where(eq(assets.assetCode, sql.placeholder("code")))
       .prepare(name),
-  ),
+  { read: true },
 );
 
 // Built once: a zod schema built per call costs more than the query it guards (issue 15).
@@ -125,7 +127,7 @@ const getAssetInput = idInput("id");
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
   return withDbErrors("getAsset", async () => {
     const { id } = parseInput(getAssetInput, input);
-    const [row] = await assetById(db).execute({ id });
+    const [row] = await assetById(db, { id });
     return row ?? null;
   });
 }
@@ -134,7 +136,7 @@ export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
   return withDbErrors("findAssetByCode", async () => {
     const { assetCode } = parseInput(assetCodeInput, input);
-    const [row] = await assetByCode(db).execute({ code: assetCode });
+    const [row] = await assetByCode(db, { code: assetCode });
     return row ?? null;
   });
 }
