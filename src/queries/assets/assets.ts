@@ -5,7 +5,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
+import {
+  InvalidStateError,
+  inputParser,
+  NotFoundError,
+  parseInput,
+  withDbErrors,
+} from "../../errors/index.js";
 import {
   type Asset,
   type AssetAssignment,
@@ -120,25 +126,23 @@ const assetByCode = preparedRows<Asset>(
   { read: true },
 );
 
-// Built once: a zod schema built per call costs more than the query it guards (issue 15).
-const getAssetInput = idInput("id");
+// Built once: a zod schema built per call costs more than the query it guards (issue 15); the
+// common input then skips the schema's object parse (inputParser).
+const parseGetAssetInput = inputParser(idInput("id"));
+const parseAssetCodeInput = inputParser(assetCodeInput);
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
-  return withDbErrors("getAsset", async () => {
-    const { id } = parseInput(getAssetInput, input);
-    const [row] = await assetById(db, { id });
-    return row ?? null;
-  });
+  const { id } = parseGetAssetInput(input);
+  const [row] = await withDbErrors("getAsset", () => assetById(db, { id }));
+  return row ?? null;
 }
 
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
-  return withDbErrors("findAssetByCode", async () => {
-    const { assetCode } = parseInput(assetCodeInput, input);
-    const [row] = await assetByCode(db, { code: assetCode });
-    return row ?? null;
-  });
+  const { assetCode } = parseAssetCodeInput(input);
+  const [row] = await withDbErrors("findAssetByCode", () => assetByCode(db, { code: assetCode }));
+  return row ?? null;
 }
 
 export type AssignAssetInput = z.input<typeof assignAssetInput>;

@@ -6,7 +6,7 @@
 import { type AnyColumn, and, asc, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { parseInput, ValidationError, withDbErrors } from "../../errors/index.js";
+import { inputParser, ValidationError, withDbErrors } from "../../errors/index.js";
 import { type Asset, assetModels, assets, locations, macHex } from "../../schema/assets/index.js";
 import { SEARCH_PAGE_MAX, searchAssetsInput } from "../../validation/assets/schemas.js";
 import { decodeCursor, type Page, toPage } from "../shared/keyset.js";
@@ -124,10 +124,11 @@ function searchStatement(shape: string) {
 }
 
 const statements = new Map<string, ReturnType<typeof searchStatement>>();
+const parseSearchInput = inputParser(searchAssetsInput);
 
 /** One page of matching assets; pass `nextCursor` back as `cursor` for the next one. */
 export async function searchAssets(db: DbOrTx, input: SearchAssetsInput = {}): Promise<Page<Asset>> {
-  const q = parseInput(searchAssetsInput, input);
+  const q = parseSearchInput(input);
   let after: { afterCode: string; afterId: string } | undefined;
   if (q.cursor) {
     const [code, id] = decodeCursor(q.cursor, 2);

@@ -10,6 +10,7 @@ import type { DbOrTx } from "../../db.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "../../errors/domain.js";
 import {
   InvalidStateError,
+  inputParser,
   loadConstraintCatalogue,
   NotFoundError,
   parseInput,
@@ -253,23 +254,8 @@ const postStatement = preparedRows<PostedRow>(
   { read: false }, // it posts: the primary, also on a handle with replicas
 );
 
-/**
- * The input of a post, parsed. The common call names the document only (`{ documentId }`, an own data
- * property): that id is checked by the schema's own documentId rule, without the object schema and
- * the structure walk around it (client CPU per post, issue 15); any other input, and any id the rule
- * refuses, goes through parseInput, so errors and normalisation are the schema's.
- */
-function parsePostInput(input: PostStockDocumentInput): z.output<typeof postStockDocumentInput> {
-  if (typeof input === "object" && input !== null && Object.getPrototypeOf(input) === Object.prototype) {
-    const keys = Object.keys(input);
-    const id = keys.length === 1 ? Object.getOwnPropertyDescriptor(input, "documentId") : undefined;
-    if (id && typeof id.value === "string") {
-      const parsed = postStockDocumentInput.shape.documentId.safeParse(id.value);
-      if (parsed.success) return { documentId: parsed.data };
-    }
-  }
-  return parseInput(postStockDocumentInput, input);
-}
+/** The input of a post, parsed (inputParser: the common `{ documentId }` skips zod's object parse). */
+const parsePostInput = inputParser(postStockDocumentInput);
 
 /**
  * Post a draft: movements written and stock updated atomically, in one round trip (a savepoint
