@@ -23,6 +23,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database, type DbOrTx } from "../../../src/db.js";
+import { InvalidTextRepresentationError, withDbErrors } from "../../../src/errors/index.js";
 import { flatRows, preparedPer, preparedRows } from "../../../src/queries/shared/prepared.js";
 import { onServer, useTestDatabase } from "../../support/test-db.js";
 
@@ -115,6 +116,25 @@ async function expectSameAsDrizzle(db: Database): Promise<void> {
   const plainSql = await query().prepare("netops_probe_sql_plain").execute({ skip: "C-3" });
   const fastSql = await flatRows(query().prepare("netops_probe_sql_fast")).execute({ skip: "C-3" });
   expect(fastSql).toEqual(plainSql);
+  // preparedRows: straight to postgres.js on a server, drizzle's prepared query on PGlite.
+  const sqlRows = preparedRows(
+    "netops_probe_sql_rows",
+    (handle, name) =>
+      handle
+        .select(fields)
+        .from(probe)
+        .where(sql`${probe.code} <> ${sql.placeholder("skip")}`)
+        .orderBy(probe.code)
+        .prepare(name),
+    { read: true },
+  );
+  expect(await sqlRows(db, { skip: "C-3" })).toEqual(plainSql);
+  const wholeRows = preparedRows(
+    "netops_probe_rows",
+    (handle, name) => handle.select().from(probe).orderBy(probe.code).prepare(name),
+    { read: true },
+  );
+  expect(await wholeRows(db, {})).toEqual(plain);
   expect(fastSql).toEqual([
     { code: "A-1", qtyPlusOne: 8, upper: "A-1", raw: "first" },
     { code: "B-2", qtyPlusOne: null, upper: "B-2", raw: null },
@@ -255,6 +275,26 @@ describe.runIf(onServer())("preparedRows on a handle with replicas (createDb's w
   it("a statement that is not a read runs on the primary", async () => {
     for (let i = 0; i < 5; i++)
       expect(await write(db, { code: "A-1" })).toEqual([{ app: "primary", code: "A-1" }]);
+  });
+
+  it("the driver's error from the direct path is mapped by withDbErrors like drizzle's wrapped one", async () => {
+    const byId = preparedRows(
+      "netops_probe_by_id_cast",
+      (handle, name) =>
+        handle
+          .select({ code: probe.code })
+          .from(probe)
+          .where(sql`${probe.id} = ${sql.placeholder("id")}::uuid`)
+          .prepare(name),
+      { read: true },
+    );
+    for (const on of [db, t.db]) {
+      const error = await withDbErrors("probe", () => byId(on, { id: "not-a-uuid" })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InvalidTextRepresentationError);
+      expect(error).toMatchObject({ operation: "probe", pgType: "uuid" });
+    }
   });
 
   it("inside a transaction a read runs on its connection and sees its uncommitted write", async () => {
