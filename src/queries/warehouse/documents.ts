@@ -250,6 +250,7 @@ const postStatement = preparedRows<PostedRow>(
             ${sql.placeholder("correlationId")}::text) AS p, LATERAL (SELECT (p.document).*) AS doc`,
       )
       .prepare(name) as unknown as PgPreparedQuery<PreparedQueryConfig & { execute: PostedRow[] }>,
+  { read: false }, // it posts: the primary, also on a handle with replicas
 );
 
 /**
