@@ -115,14 +115,21 @@ export async function impactRoots(sql: postgres.Sql, n: number): Promise<ImpactR
   };
 }
 
-/** Time the package and both bare variants on each root, rotating which goes first. */
+type Sides<T> = { ours: T; bfs: T; paths: T };
+
+/**
+ * Time the package and both bare variants on each root, rotating which goes first. Each call's
+ * client CPU too (`process.cpuUsage()`): on a loaded machine the wall-clock p50 is mostly waiting
+ * for a core, while the client's own work per call (statement building, row decoding and mapping)
+ * is what the package adds to the same server work.
+ */
 async function timeImpact(
   db: Database,
   sql: postgres.Sql,
   direction: ImpactDirection,
   roots: string[],
   warmup: number,
-): Promise<{ ours: number[]; bfs: number[]; paths: number[]; reached: number }> {
+): Promise<Sides<number[]> & { cpu: Sides<number[]>; reached: number }> {
   let reached = 0;
   for (const root of roots.slice(0, warmup)) {
     const a = await oursImpact(db, direction, root);
@@ -130,20 +137,24 @@ async function timeImpact(
     sameImpact(root, a, await bareImpact(sql, "paths", direction, root));
     reached = a.length;
   }
-  const t = { ours: [] as number[], bfs: [] as number[], paths: [] as number[] };
+  const t: Sides<number[]> = { ours: [], bfs: [], paths: [] };
+  const cpu: Sides<number[]> = { ours: [], bfs: [], paths: [] };
   const sides = ["ours", "bfs", "paths"] as const;
   const started = now();
   for (const [i, root] of roots.entries()) {
     if (i >= 10 && now() - started > 30_000) break;
     for (let k = 0; k < sides.length; k++) {
       const side = sides[(i + k) % sides.length] as (typeof sides)[number];
+      const cpuStart = process.cpuUsage();
       const start = now();
       if (side === "ours") await oursImpact(db, direction, root);
       else await bareImpact(sql, side, direction, root);
       t[side].push(now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu[side].push((used.user + used.system) / 1000);
     }
   }
-  return { ...t, reached };
+  return { ...t, cpu, reached };
 }
 
 /** Dependents and dependencies from `samples` roots each, and a few walks from the hub. */
@@ -166,12 +177,19 @@ export async function benchImpact(url: string, samples: number): Promise<Measure
           ? `dependents of the CI with most dependents (${roots.hub.inDegree} direct, ${t.reached} reached); `
           : "";
       const other = quantile(bfsWins ? t.paths : t.bfs, 0.5);
+      const baseline = bfsWins ? "bfs" : "paths";
       measures.push(
         latency(
           name,
           t.ours,
-          bfsWins ? t.bfs : t.paths,
+          t[baseline],
           `${detail}baseline: bare ${bfsWins ? "breadth-first UNION" : "path-carrying"} CTE (the other: ${other.toFixed(2)} ms)`,
+        ),
+        latency(
+          `${name}.client_cpu`,
+          t.cpu.ours,
+          t.cpu[baseline],
+          "client CPU per call (process.cpuUsage), against the same baseline on bare postgres.js",
         ),
       );
     }

@@ -6,7 +6,10 @@
  * - relationships: importRelationships (type by code, CIs by ci_code) vs \copy of the uuids;
  * - stock: importStock (warehouse by code, part by part_code; one receipt per warehouse posted
  *   through netops_post_stock_document) vs \copy of the lines into one draft document (not posted).
- * Each side twice on its own rows, alternating (bare, ours, ours, bare); the mean of each side.
+ * Each side twice on its own rows, alternating (bare, ours, ours, bare); the mean of each side. Per
+ * run also the CPU its server backend used (utime + stime from /proc/<pid>/stat, when the server is
+ * local): on a shared, loaded machine the wall-clock rate swings, the CPU a backend spends much less.
+ * The load average before and after is printed with the results.
  *
  * `DATABASE_URL=postgres://... npx tsx bench/import-kinds.ts [rows]` (default 20,000) on a migrated
  * database (a clone of the scale data set makes the probes realistic). Rows it creates are coded
@@ -14,11 +17,12 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql as dsql } from "drizzle-orm";
 import postgres from "postgres";
-import { createDb } from "../src/db.js";
+import { createDb, rows as dbRows } from "../src/db.js";
 import { type ImportResult, importCis, importRelationships, importStock } from "../src/import/index.js";
 
 const url = process.env.DATABASE_URL;
@@ -28,16 +32,45 @@ const tag = Date.now().toString(36);
 const dir = mkdtempSync(join(tmpdir(), "netops-bench-importx-"));
 const sql = postgres(url, { max: 1, onnotice: () => {} });
 
-function psql(commands: string[]): Promise<void> {
+/** CPU (user + system, ms) a server backend has used so far, or null when its /proc is not readable. */
+function backendCpu(pid: number): number | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100); // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null; // a remote server
+  }
+}
+
+/** Runs the commands in one psql transaction; the CPU its backend used (from its /proc at the end). */
+function psql(commands: string[]): Promise<number | null> {
+  const script = file(
+    `psql-${Date.now()}.sql`,
+    [
+      ...commands,
+      // The backend's CPU, read by psql's shell escape while the backend still lives.
+      "SELECT pg_backend_pid() AS pid \\gset",
+      "\\setenv BACKEND_PID :pid",
+      "\\! cat /proc/$BACKEND_PID/stat 2>/dev/null || true",
+    ].join("\n"),
+  );
   return new Promise((resolve, reject) => {
-    const args = [url!, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", ...commands.flatMap((c) => ["-c", c])];
-    const child = spawn(process.env.PSQL ?? "psql", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const args = [url!, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", script];
+    const child = spawn(process.env.PSQL ?? "psql", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`psql: ${stderr.trim()}`))));
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`psql: ${stderr.trim()}`));
+      const f = stdout.trim().split("\n").pop()?.split(") ")[1]?.split(" ");
+      resolve(f ? (Number(f[11]) + Number(f[12])) * 10 : null);
+    });
   });
 }
 
@@ -47,10 +80,21 @@ const file = (name: string, body: string) => {
   return path;
 };
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+/** Rows/s of one run, and the server CPU (ms) it cost: `cpu` measures ours, psql reports bare's. */
+interface Run {
+  rate: number;
+  /** Server CPU of the run, ms (null: the server's /proc is not readable here). */
+  cpu: number | null;
+}
+
+async function timed(fn: () => Promise<number | null | unknown>, pid?: number): Promise<Run> {
+  const before = pid === undefined ? null : backendCpu(pid);
   const start = performance.now();
-  await fn();
-  return rows / ((performance.now() - start) / 1000);
+  const reported = await fn();
+  const rate = rows / ((performance.now() - start) / 1000);
+  if (pid === undefined) return { rate, cpu: typeof reported === "number" ? reported : null };
+  const after = backendCpu(pid);
+  return { rate, cpu: before === null || after === null ? null : after - before };
 }
 
 function expectAll(kind: string, result: ImportResult) {
@@ -81,7 +125,12 @@ async function main() {
     INSERT INTO spare_parts (part_code, name) SELECT 'BXP-' || ${tag} || '-' || i, 'bench' FROM generate_series(0, ${partsPerWarehouse - 1}) i RETURNING id, part_code`;
 
   const handle = await createDb({ url: url!, max: 1, statementTimeout: 0 });
-  const rates: Record<string, { ours: number[]; bare: number[] }> = {
+  // The handle has one connection: the backend every import of this run uses.
+  const [{ pid }] = (await dbRows<{ pid: number }>(handle.db, dsql`SELECT pg_backend_pid() AS pid`)) as [
+    { pid: number },
+  ];
+  const loadBefore = loadavg();
+  const rates: Record<string, { ours: Run[]; bare: Run[] }> = {
     cis: { ours: [], bare: [] },
     relationships: { ours: [], bare: [] },
     stock: { ours: [], bare: [] },
@@ -98,7 +147,7 @@ async function main() {
           body += `${c},ci ${k},bx_${tag},"{""cpu_cores"": ${(k % 64) + 1}, ""os"": ""linux""}"\n`;
         const path = file(`cis${run}.csv`, body);
         rates.cis!.ours.push(
-          await timed(async () => expectAll("cis", await importCis(handle.db, createReadStream(path)))),
+          await timed(async () => expectAll("cis", await importCis(handle.db, createReadStream(path))), pid),
         );
         const ids = await sql<
           { id: string; ci_code: string }[]
@@ -135,8 +184,10 @@ async function main() {
         for (let k = 0; k < rows; k++) body += `${rel.code},${set.codes[k]},${set.codes[(k + 1) % rows]}\n`;
         const path = file(`rels${run}.csv`, body);
         rates.relationships!.ours.push(
-          await timed(async () =>
-            expectAll("relationships", await importRelationships(handle.db, createReadStream(path))),
+          await timed(
+            async () =>
+              expectAll("relationships", await importRelationships(handle.db, createReadStream(path))),
+            pid,
           ),
         );
       } else {
@@ -162,11 +213,13 @@ async function main() {
         for (const [w, p] of pairs) body += `${whs[w]!.code},${parts[p]!.part_code},${(p % 20) + 1},9.99\n`;
         const path = file(`stock${run}.csv`, body);
         rates.stock!.ours.push(
-          await timed(async () =>
-            expectAll(
-              "stock",
-              await importStock(handle.db, createReadStream(path), { ref: `bx-${tag}-${run}` }),
-            ),
+          await timed(
+            async () =>
+              expectAll(
+                "stock",
+                await importStock(handle.db, createReadStream(path), { ref: `bx-${tag}-${run}` }),
+              ),
+            pid,
           ),
         );
       } else {
@@ -177,7 +230,7 @@ async function main() {
         rates.stock!.bare.push(
           await timed(() =>
             psql([
-              `INSERT INTO stock_documents (id, doc_type, code, status, warehouse_id) VALUES ('${docId}', 'receipt', 'bx-${tag}-bare-${run}', 'draft', '${whs[0]!.id}')`,
+              `INSERT INTO stock_documents (id, doc_type, code, status, warehouse_id) VALUES ('${docId}', 'receipt', 'bx-${tag}-bare-${run}', 'draft', '${whs[0]!.id}');`,
               `\\copy stock_document_lines (document_id, part_id, qty, unit_cost) FROM '${path}' WITH (FORMAT csv)`,
             ]),
           ),
@@ -190,11 +243,19 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`${rows} rows per run; rows/s per run (ours | bare), mean ratio ours/bare`);
+  const cpu = (xs: Run[]) => (xs.some((x) => x.cpu === null) ? null : mean(xs.map((x) => x.cpu!)));
+  console.log(
+    `${rows} rows per run; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} after. Per run: rows/s and the server backend's CPU (ms); mean ratios ours/bare`,
+  );
   for (const [kind, r] of Object.entries(rates)) {
-    const ratio = mean(r.ours) / mean(r.bare);
+    const ratio = mean(r.ours.map((x) => x.rate)) / mean(r.bare.map((x) => x.rate));
+    const [ours, bare] = [cpu(r.ours), cpu(r.bare)];
+    const show = (xs: Run[]) => xs.map((x) => `${Math.round(x.rate)}/s ${x.cpu ?? "?"} ms`).join(", ");
     console.log(
-      `import.${kind}: ours ${r.ours.map((x) => Math.round(x)).join(", ")} | bare ${r.bare.map((x) => Math.round(x)).join(", ")}  ratio ${ratio.toFixed(3)} (bare is ${(1 / ratio).toFixed(1)}x faster)`,
+      `import.${kind}: ours ${show(r.ours)} | bare ${show(r.bare)}  rate ratio ${ratio.toFixed(3)} (bare is ${(1 / ratio).toFixed(1)}x faster)` +
+        (ours && bare ? `; server CPU bare/ours ${(bare / ours).toFixed(3)}` : ""),
     );
   }
 }

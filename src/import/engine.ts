@@ -287,9 +287,18 @@ function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: strin
       SELECT t.${qi(c.ref!.key)} AS key, min(t.id::text)::uuid AS id, count(*) AS n FROM ${qi(c.ref!.table)} t
        WHERE t.${qi(c.ref!.key)} IN (SELECT ${qi(`${c.name}__key`)} FROM import_staging) GROUP BY 1)`,
   );
+  // Ids given in the file that exist: only those are probed. A plain join of the referenced table
+  // was hashed whole (280,000 CIs, twice, for 20,000 relationships naming none by id): the checks
+  // cost 930-1,350 ms of server CPU that way, 650-690 ms so (factor-1 clone, measured here).
+  ctes.push(
+    ...refs.map(
+      (c) => `i_${c.name} AS (
+      SELECT t.id FROM ${qi(c.ref!.table)} t WHERE t.id IN (SELECT ${qi(c.name)} FROM import_staging))`,
+    ),
+  );
   const joins = refs.map(
     (c) => `LEFT JOIN r_${c.name} ON r_${c.name}.key = s.${qi(`${c.name}__key`)}
-      LEFT JOIN ${qi(c.ref!.table)} i_${c.name} ON i_${c.name}.id = s.${qi(c.name)}`,
+      LEFT JOIN i_${c.name} ON i_${c.name}.id = s.${qi(c.name)}`,
   );
   // [condition, field, reason] as SQL, first match wins. A row already in the table (by natural
   // key) is skipped whatever else it says: a re-run of a loaded file reports nothing but skips.

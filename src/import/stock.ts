@@ -4,14 +4,16 @@
  * part_code), `qty`, and optionally the receipt line's `unit_cost`, `serial_no`, `note`. Each line
  * is checked by the receipt line's own insert schema (qty a positive integer, unit_cost money...).
  *
- * The good rows become, per warehouse, ONE receipt stock document coded `<ref>:<warehouse code>`
- * with one line per row, created as a draft and posted by `netops_post_stock_document` (the
- * posting path of postStockDocument: movements, stock rows and the ledger invariant stay
- * consistent), all in the import's one transaction.
+ * The good rows become, per warehouse, receipt stock documents of at most STOCK_DOCUMENT_MAX_LINES
+ * (1,000) lines each, the bound createStockDocument puts on a document: the first coded
+ * `<ref>:<warehouse code>`, the next `<ref>:<warehouse code>:2`, `:3`... (rows in file order). They
+ * are created as drafts and posted together by `netops_post_receipts` (migration 0012): the ledger of
+ * postStockDocument (movements `in`, stock rows, the invariant) in a few set-wise statements instead
+ * of netops_apply_movements' loop per (warehouse, part); all in the import's one transaction.
  *
  * Natural key: (warehouse, part): the same pair twice in the file is rejected on its later lines.
  * Idempotency is per document: rows of a warehouse whose receipt `<ref>:<warehouse code>` already
- * exists (posted, or canceled since) are skipped, so re-running a file with the same ref adds
+ * exists for that warehouse (posted, or canceled since) are skipped, so re-running a file with the same ref adds
  * nothing. Stock added later needs another ref. The CLI's ref defaults to the file's name without
  * its extension.
  */
@@ -21,7 +23,11 @@ import type { DbOrTx } from "../db.js";
 import { ValidationError } from "../errors/index.js";
 import { DOCUMENT_REF_TYPE } from "../queries/warehouse/documents.js";
 import { stockDocumentLines } from "../schema/warehouse/tables.js";
-import { insertStockDocumentLineSchema, insertStockDocumentSchema } from "../validation/index.js";
+import {
+  insertStockDocumentLineSchema,
+  insertStockDocumentSchema,
+  STOCK_DOCUMENT_MAX_LINES,
+} from "../validation/index.js";
 import {
   ImportFormatError,
   type ImportOptions,
@@ -64,25 +70,32 @@ export function stockImport(ref: string): ImportSpec {
     },
     idColumn: "id",
     extraColumns: stockFileColumns,
+    // The warehouse too: a document of another warehouse that happens to bear the code (warehouse
+    // `A:2` and the second receipt of warehouse `A`) is no reason to skip; the insert then fails on
+    // the code's unique key, and nothing is written.
     existing: (col) =>
-      `EXISTS (SELECT 1 FROM stock_documents d WHERE d.code = ${documentCode(ref, col("warehouse_id"))})`,
+      `EXISTS (SELECT 1 FROM stock_documents d WHERE d.code = ${documentCode(ref, col("warehouse_id"))} AND d.warehouse_id = ${col("warehouse_id")})`,
     skippedReason: `this warehouse's receipt ${ref}:<warehouse code> already exists: skipped`,
-    // One draft receipt per warehouse, then its lines (the rows), in one statement.
+    // Draft receipts of at most STOCK_DOCUMENT_MAX_LINES lines per warehouse (file order), then
+    // their lines (the rows), in one statement.
     insert: (good, columns) => {
       const lineColumns = columns.filter((c) => c !== "document_id").map((c) => `"${c}"`);
-      return `WITH g AS MATERIALIZED (SELECT * FROM ${good}),
+      const part = `(row_number() OVER (PARTITION BY warehouse_id ORDER BY __line) - 1) / ${STOCK_DOCUMENT_MAX_LINES} + 1`;
+      return `WITH g AS MATERIALIZED (
+          SELECT i.*, ${documentCode(ref, "i.warehouse_id")} || CASE WHEN i.__part > 1 THEN ':' || i.__part ELSE '' END AS __code
+            FROM (SELECT inserted.*, ${part} AS __part FROM ${good}) i),
         docs AS (
           INSERT INTO stock_documents (doc_type, code, status, warehouse_id, note)
-          SELECT 'receipt', ${documentCode(ref, "w.id")}, 'draft', w.id, 'opening stock (import)'
-            FROM warehouses w WHERE w.id IN (SELECT g.warehouse_id FROM g)
-          RETURNING id, warehouse_id)
+          SELECT DISTINCT 'receipt', g.__code, 'draft', g.warehouse_id, 'opening stock (import)' FROM g
+          RETURNING id, code)
         INSERT INTO stock_document_lines (document_id, ${lineColumns.join(", ")})
-        SELECT docs.id, ${lineColumns.map((c) => `g.${c}`).join(", ")} FROM g JOIN docs USING (warehouse_id)`;
+        SELECT docs.id, ${lineColumns.map((c) => `g.${c}`).join(", ")} FROM g JOIN docs ON docs.code = g.__code`;
     },
-    // Posted as postStockDocument posts: netops_post_stock_document, one call per receipt.
-    afterInsert: (inserted) => `SELECT p.movements
-      FROM stock_documents d CROSS JOIN LATERAL netops_post_stock_document(d.id, ${ql(DOCUMENT_REF_TYPE)}, NULL, NULL, NULL) p
-     WHERE d.status = 'draft' AND d.code IN (SELECT DISTINCT ${documentCode(ref, "inserted.warehouse_id")} FROM ${inserted})`,
+    // Posted together, set-wise, as postStockDocument would post each (netops_post_receipts): the
+    // receipts are those holding the rows' lines (their ids are the staged ids).
+    afterInsert: (inserted) => `SELECT count(*) FROM netops_post_receipts(
+      (SELECT array_agg(DISTINCT l.document_id) FROM stock_document_lines l WHERE l.id IN (SELECT inserted.id FROM ${inserted})),
+      ${ql(DOCUMENT_REF_TYPE)}, NULL, NULL, NULL)`,
   };
 }
 

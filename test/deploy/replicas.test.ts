@@ -118,7 +118,14 @@ describe("read replicas (a real streaming replica)", () => {
     const db = handle!.db;
     await replicaSql!`SELECT pg_wal_replay_pause()`;
     try {
-      const created = await createAsset(db, { assetCode: `REPL-${randomUUID().slice(0, 8)}` });
+      const tag = randomUUID().slice(0, 8);
+      const created = await createAsset(db, {
+        assetCode: `REPL-${tag}`,
+        serialNo: `SN-${tag}`,
+        hostname: `repl-${tag}`,
+        mgmtIp: "10.99.0.7",
+        macAddress: "02:00:5e:10:00:07",
+      });
       // A direct insert outside any transaction: the replica would refuse it (25006, read-only).
       const code = `REPL-${randomUUID().slice(0, 8)}`;
       await db.insert(assets).values({ assetCode: code });
@@ -126,6 +133,16 @@ describe("read replicas (a real streaming replica)", () => {
       expect(await getAsset(db, { id: created.id })).toBeNull();
       expect(await findAssetByCode(db, { assetCode: code })).toBeNull();
       expect((await searchAssets(db, { code: created.assetCode })).items).toEqual([]);
+      // Each filter is its own prepared statement: every one of them on the replica.
+      const searches = [
+        { serial: `sn-${tag}` },
+        { hostname: `REPL-${tag}` },
+        { ip: "10.99.0.7" },
+        { ip: "10.99.0.0/24" },
+        { mac: "0200.5E10.0007" },
+        { status: ["in_stock" as const], code: `REPL-${tag}` },
+      ];
+      for (const search of searches) expect((await searchAssets(db, search)).items).toEqual([]);
       expect(await db.query.assets.findFirst({ where: eq(assets.id, created.id) })).toBeUndefined();
 
       const inTx = await db.transaction(async (tx) => ({
@@ -134,6 +151,10 @@ describe("read replicas (a real streaming replica)", () => {
       }));
       expect(inTx.byId?.id).toBe(created.id);
       expect(inTx.byCode?.assetCode).toBe(code);
+      const foundInTx = await db.transaction(async (tx) =>
+        Promise.all(searches.map(async (search) => (await searchAssets(tx, search)).items.map((a) => a.id))),
+      );
+      expect(foundInTx).toEqual(searches.map(() => [created.id]));
       const executed = await rows<{ n: number }>(
         db,
         sql`SELECT count(*)::int AS n FROM assets WHERE id = ${created.id}`,
@@ -144,5 +165,49 @@ describe("read replicas (a real streaming replica)", () => {
     }
     await caughtUp();
     expect((await searchAssets(db, { code: "REPL-" })).items.length).toBe(3);
+  });
+
+  // The positive signal: the replica's own view of its sessions. A session's last statement stays
+  // in pg_stat_activity.query after it ends, so the look-up's text shows up on a backend of the
+  // replica (and the replica is in recovery: it is the standby that answered).
+  it("a look-up outside a transaction runs on a replica backend", async (c) => {
+    if (skip) return c.skip(skip);
+    const created = await createAsset(handle!.db, { assetCode: `REPL-${randomUUID().slice(0, 8)}` });
+    await caughtUp();
+    expect((await getAsset(handle!.db, { id: created.id }))?.id).toBe(created.id);
+    const [seen] = await replicaSql!`
+      SELECT pg_is_in_recovery() AS standby, count(*)::int AS backends FROM pg_stat_activity
+       WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+         AND query LIKE 'select %from "assets" where "assets"."id" = $1'`;
+    expect(seen?.standby).toBe(true);
+    expect(seen?.backends).toBeGreaterThan(0);
+  });
+
+  it("inside a transaction, reads see the transaction's own uncommitted writes (its connection, on the primary)", async (c) => {
+    if (skip) return c.skip(skip);
+    const db = handle!.db;
+    const tag = randomUUID().slice(0, 8);
+    const code = `REPL-TX-${tag}`;
+    let seen: unknown;
+    await expect(
+      db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(assets)
+          .values({ assetCode: code, serialNo: `SN-TX-${tag}` })
+          .returning();
+        seen = {
+          byId: (await getAsset(tx, { id: row!.id }))?.assetCode,
+          byCode: (await findAssetByCode(tx, { assetCode: code }))?.id === row!.id,
+          bySerial: (await searchAssets(tx, { serial: `sn-tx-${tag}` })).items.map((a) => a.assetCode),
+        };
+        tx.rollback();
+      }),
+    ).rejects.toThrow(/rollback/i);
+    expect(seen).toEqual({ byId: code, byCode: true, bySerial: [code] });
+    const [{ n }] =
+      (await primarySql!`SELECT count(*)::int AS n FROM assets WHERE asset_code = ${code}`) as unknown as [
+        { n: number },
+      ];
+    expect(n).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { SelfRelationshipError } from "../../src/errors/index.js";
 import { type ImportReject, importRelationships } from "../../src/import/index.js";
-import { relateCis } from "../../src/queries/index.js";
+import { relateCis, retireRelationship } from "../../src/queries/index.js";
 import { makeCi, makeCiType, makeRelType } from "../queries/cmdb/fixtures.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
 import { csv } from "./support.js";
@@ -116,6 +116,7 @@ describe.runIf(onServer())("importRelationships", () => {
     ]);
     const again = await importRelationships(t.db, csv(text));
     expect(again).toMatchObject({ inserted: 0, existing: 4, rejected: 11, committed: true });
+    expect(seen.find((r) => r.skipped)?.reason).toMatch(/already active in cmdb_relationships: skipped/);
     expect((await countOf(any.id)) + (await countOf(aToB.id))).toBe(4);
   });
 
@@ -135,5 +136,75 @@ describe.runIf(onServer())("importRelationships", () => {
     ).rejects.toMatchObject({
       code: "DUPLICATE_RELATIONSHIP",
     });
+  });
+
+  it("a retired relationship in the file is revived as relateCis revives it (same row, checks first); an active one is skipped", async () => {
+    const rel = await makeRelType(t.db);
+    const relate = (from: Ci, to: Ci, extra: { sinceDate?: string; note?: string } = {}) =>
+      relateCis(t.db, { relTypeId: rel.id, fromCiId: from.id, toCiId: to.id, ...extra });
+    // Two retired pairs: one revived by relateCis (the reference), one by the import, same inputs.
+    const byRelate = await relate(a1, a2, { sinceDate: "2020-01-01", note: "first" });
+    const byImport = await relate(a2, a1, { sinceDate: "2020-01-01", note: "first" });
+    const keptNote = await relate(b1, a1, { sinceDate: "2020-01-01", note: "kept" });
+    const active = await relate(b1, a2, { note: "active" });
+    for (const r of [byRelate, byImport, keptNote]) await retireRelationship(t.db, { relationshipId: r.id });
+    const revived = await relate(a1, a2, { sinceDate: "2025-06-30" });
+    expect(revived).toMatchObject({
+      id: byRelate.id,
+      status: "active",
+      sinceDate: "2025-06-30",
+      note: "first",
+    });
+
+    const text = [
+      "rel_type_id,from_ci_id,to_ci_id,since_date,note",
+      `${rel.code},${a2.code},${a1.code},2025-06-30,`, // 2: retired: revived, note kept
+      `${rel.code},${b1.code},${a1.code},,`, // 3: retired: revived, since_date and note kept
+      `${rel.code},${b1.code},${a2.code},2025-01-01,changed`, // 4: active: skipped, untouched
+      `${rel.code},${a1.code},${b1.code},,new`, // 5: new
+    ].join("\n");
+    const seen: ImportReject[] = [];
+    const result = await importRelationships(t.db, csv(`${text}\n`), { onReject: (r) => seen.push(r) });
+    expect(result).toMatchObject({ read: 4, inserted: 3, existing: 1, rejected: 0, committed: true });
+    expect(seen.map((r) => ({ line: r.line, skipped: r.skipped }))).toEqual([{ line: 4, skipped: true }]);
+
+    const byId = async (id: string) =>
+      (
+        await rows<{ id: string; status: string; since: string | null; note: string | null }>(
+          t.db,
+          sql`SELECT id, status, since_date::text AS since, note FROM cmdb_relationships WHERE id = ${id}`,
+        )
+      )[0];
+    // The import's revival leaves the row as relateCis's revival left its twin.
+    const imported = await byId(byImport.id);
+    expect(imported).toEqual({ ...(await byId(byRelate.id)), id: byImport.id });
+    expect(await byId(keptNote.id)).toEqual({
+      id: keptNote.id,
+      status: "active",
+      since: "2020-01-01",
+      note: "kept",
+    });
+    expect(await byId(active.id)).toEqual({ id: active.id, status: "active", since: null, note: "active" });
+    expect(await countOf(rel.id)).toBe(5); // revived in place: no second row for a triple
+
+    // A retired triple the type no longer allows is rejected, not revived (relateCis checks first).
+    const typeA = (await makeCiType(t.db)).typeId;
+    const aOnly = await makeRelType(t.db, { from: typeA });
+    const stale = await relateCis(t.db, { relTypeId: aOnly.id, fromCiId: b1.id, toCiId: a1.id }).catch(
+      () => null,
+    );
+    expect(stale).toBeNull(); // b1 is not of typeA: relateCis refuses it as the import will
+    const [retired] = await rows<{ id: string }>(
+      t.db,
+      sql`INSERT INTO cmdb_relationships (rel_type_id, from_ci_id, to_ci_id, status)
+          VALUES (${aOnly.id}, ${b1.id}, ${a1.id}, 'retired') RETURNING id`,
+    );
+    const refused = await importRelationships(
+      t.db,
+      csv(`rel_type_id,from_ci_id,to_ci_id\n${aOnly.code},${b1.code},${a1.code}\n`),
+    );
+    expect(refused).toMatchObject({ inserted: 0, rejected: 1 });
+    expect(refused.rejects[0]).toMatchObject({ line: 2, field: "from_ci_id" });
+    expect((await byId(retired!.id))?.status).toBe("retired");
   });
 });

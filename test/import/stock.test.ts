@@ -12,8 +12,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
 import { ImportFormatError, type ImportReject, importStock } from "../../src/import/index.js";
-import { checkLedgerInvariant } from "../../src/queries/index.js";
+import {
+  checkLedgerInvariant,
+  createStockDocument,
+  postStockDocument,
+  reserveStock,
+} from "../../src/queries/index.js";
 import { spareParts, warehouses } from "../../src/schema/index.js";
+import { pgErrorOf } from "../support/rows.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
 import { csv } from "./support.js";
 
@@ -196,6 +202,147 @@ describe.runIf(onServer())("importStock", () => {
     expect(out.stdout).toMatch(/^line 3, part_id: no spare part has this part_code/m);
     expect(readFileSync(`${bad}.rejects.csv`, "utf8").split("\n")[1]).toMatch(/^3,part_id,.*,rejected$/);
     expect(await documentsOf(`${name}-2`)).toEqual([]);
+    expect(await checkLedgerInvariant(t.db)).toEqual([]);
+  });
+
+  it("splits a warehouse's rows into receipts of at most 1,000 lines (createStockDocument's bound), in file order; adds to existing stock", async () => {
+    const tag = randomUUID().slice(0, 6);
+    const [w] = await t.db
+      .insert(warehouses)
+      .values({ code: `BIG-${tag}`, name: "big" })
+      .returning();
+    const parts = await rows<{ id: string; part_code: string }>(
+      t.db,
+      sql`INSERT INTO spare_parts (part_code, name)
+          SELECT ${`SP-${tag}-`} || lpad(i::text, 4, '0'), 'part' FROM generate_series(1, 2101) i
+          RETURNING id, part_code`,
+    );
+    parts.sort((a, b) => a.part_code.localeCompare(b.part_code));
+    // Stock already held (and partly reserved) for the first part, through the ledger.
+    const opening = await createStockDocument(t.db, {
+      docType: "receipt",
+      warehouseId: w!.id,
+      lines: [{ partId: parts[0]!.id, qty: 5 }],
+    });
+    await postStockDocument(t.db, { documentId: opening.id });
+    await reserveStock(t.db, { warehouseId: w!.id, partId: parts[0]!.id, qty: 2 });
+    const ref = `split-${tag}`;
+    // Rows in file order: part i with qty (i % 7) + 1; one row of w1 at the end.
+    const body = parts.map((p, i) => `${w!.code},${p.part_code},${(i % 7) + 1}`);
+    const text = `warehouse_id,part_id,qty\n${body.join("\n")}\n${w1.code},${parts[0]!.part_code},3\n`;
+    const result = await importStock(t.db, csv(text), { ref });
+    expect(result).toMatchObject({ read: 2102, inserted: 2102, rejected: 0, committed: true });
+
+    const docs = await rows<{
+      code: string;
+      status: string;
+      lines: number;
+      movements: number;
+      first: string;
+      last: string;
+    }>(
+      t.db,
+      sql`SELECT d.code, d.status,
+                 (SELECT count(*)::int FROM stock_document_lines l WHERE l.document_id = d.id) AS lines,
+                 (SELECT count(*)::int FROM spare_part_movements m WHERE m.ref_type = 'stock_document' AND m.ref_id = d.id) AS movements,
+                 (SELECT min(p.part_code) FROM stock_document_lines l JOIN spare_parts p ON p.id = l.part_id WHERE l.document_id = d.id) AS first,
+                 (SELECT max(p.part_code) FROM stock_document_lines l JOIN spare_parts p ON p.id = l.part_id WHERE l.document_id = d.id) AS last
+            FROM stock_documents d WHERE d.code LIKE ${`${ref}:%`} ORDER BY d.code`,
+    );
+    const code = (n: number) => parts[n - 1]!.part_code;
+    expect(docs).toEqual([
+      {
+        code: `${ref}:${w!.code}`,
+        status: "posted",
+        lines: 1000,
+        movements: 1000,
+        first: code(1),
+        last: code(1000),
+      },
+      {
+        code: `${ref}:${w!.code}:2`,
+        status: "posted",
+        lines: 1000,
+        movements: 1000,
+        first: code(1001),
+        last: code(2000),
+      },
+      {
+        code: `${ref}:${w!.code}:3`,
+        status: "posted",
+        lines: 101,
+        movements: 101,
+        first: code(2001),
+        last: code(2101),
+      },
+      { code: `${ref}:${w1.code}`, status: "posted", lines: 1, movements: 1, first: code(1), last: code(1) },
+    ]);
+    const stock = await rows<{ part_code: string; on_hand: number; reserved: number }>(
+      t.db,
+      sql`SELECT p.part_code, s.on_hand, s.reserved FROM spare_part_stock s JOIN spare_parts p ON p.id = s.part_id
+           WHERE s.warehouse_id = ${w!.id} ORDER BY p.part_code`,
+    );
+    expect(stock.length).toBe(2101);
+    expect(stock[0]).toEqual({ part_code: code(1), on_hand: 5 + 1, reserved: 2 }); // added, reservation kept
+    expect(stock.slice(1).every((r, i) => r.on_hand === ((i + 1) % 7) + 1 && r.reserved === 0)).toBe(true);
+    expect(await checkLedgerInvariant(t.db)).toEqual([]);
+    // The same ref again: every row skipped, by the warehouse's first receipt.
+    expect(await importStock(t.db, csv(text), { ref })).toMatchObject({ inserted: 0, existing: 2102 });
+  });
+
+  it("netops_post_receipts posts only draft receipts, all or none, with postStockDocument's errors", async () => {
+    const draft = async (docType: "receipt" | "issue" = "receipt", qty = 2) =>
+      (
+        await createStockDocument(t.db, {
+          docType,
+          warehouseId: w3.id,
+          correlationId: "corr-doc",
+          lines: [{ partId: p1.id, qty }],
+        })
+      ).id;
+    const post = (ids: string[]) =>
+      rows<{ document_id: string; movements: number }>(
+        t.db,
+        sql`SELECT * FROM netops_post_receipts(${`{${ids.join(",")}}`}::uuid[], 'stock_document', 'boss', 'actor-1', NULL)`,
+      );
+    const before = await stockOf([w3]);
+    const posted = await draft();
+    await postStockDocument(t.db, { documentId: posted });
+    const [good, issue] = [await draft(), await draft("issue", 1)];
+    const missing = randomUUID();
+    // One document that cannot be posted: nothing is posted, no movement, no stock change.
+    const cases: [string[], string, RegExp][] = [
+      [[good, posted], "NS004", /is posted, not draft/],
+      [[good, issue], "NS005", /has type issue: netops_post_receipts posts receipts only/],
+      [[good, missing], "NS003", new RegExp(`stock document ${missing} not found`)],
+    ];
+    for (const [ids, code, message] of cases) {
+      const error = await pgErrorOf(post(ids));
+      expect(error?.code).toBe(code);
+      expect(error?.message).toMatch(message);
+    }
+    const afterFirst = await stockOf([w3]);
+    const onHand = (list: { p: string; on_hand: number }[]) =>
+      list.find((r) => r.p === p1.code)?.on_hand ?? 0;
+    expect(onHand(afterFirst)).toBe(onHand(before) + 2); // only postStockDocument's receipt
+    expect(await post([good])).toEqual([{ document_id: good, movements: 1 }]);
+    expect(onHand(await stockOf([w3]))).toBe(onHand(before) + 4);
+    const [m] = await rows<{
+      movement_type: string;
+      qty: number;
+      actor_user_id: string;
+      correlation_id: string;
+    }>(
+      t.db,
+      sql`SELECT movement_type, qty, actor_user_id, correlation_id FROM spare_part_movements WHERE ref_id = ${good}`,
+    );
+    expect(m).toEqual({ movement_type: "in", qty: 2, actor_user_id: "actor-1", correlation_id: "corr-doc" });
+    const [doc] = await rows<{ status: string; approved_by: string }>(
+      t.db,
+      sql`SELECT status, approved_by FROM stock_documents WHERE id = ${good}`,
+    );
+    expect(doc).toEqual({ status: "posted", approved_by: "boss" });
+    expect((await pgErrorOf(post([good])))?.code).toBe("NS004"); // a retry never posts twice
     expect(await checkLedgerInvariant(t.db)).toEqual([]);
   });
 });

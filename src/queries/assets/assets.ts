@@ -5,7 +5,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { InvalidStateError, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
+import {
+  InvalidStateError,
+  inputParser,
+  NotFoundError,
+  parseInput,
+  withDbErrors,
+} from "../../errors/index.js";
 import {
   type Asset,
   type AssetAssignment,
@@ -25,7 +31,7 @@ import {
 } from "../../validation/assets/schemas.js";
 import { activeSpecDefs, parseFields } from "../../validation/dynamic.js";
 import { idInput } from "../../validation/refinements.js";
-import { flatRows, preparedPer } from "../shared/prepared.js";
+import { preparedRows } from "../shared/prepared.js";
 import { one, takeFirst } from "../shared/rows.js";
 import { lockAsset, statusOf, transitionAssetStatus, writeAssetEvent } from "./lifecycle.js";
 
@@ -99,44 +105,44 @@ export async function createAsset(db: DbOrTx, input: CreateAssetInput): Promise<
   );
 }
 
-const assetById = preparedPer("asset_by_id", (db, name) =>
-  flatRows(
+const assetById = preparedRows<Asset>(
+  "asset_by_id",
+  (db, name) =>
     db
       .select()
       .from(assets)
       .where(eq(assets.id, sql.placeholder("id")))
       .prepare(name),
-  ),
+  { read: true },
 );
-const assetByCode = preparedPer("asset_by_code", (db, name) =>
-  flatRows(
+const assetByCode = preparedRows<Asset>(
+  "asset_by_code",
+  (db, name) =>
     db
       .select()
       .from(assets)
       .where(eq(assets.assetCode, sql.placeholder("code")))
       .prepare(name),
-  ),
+  { read: true },
 );
 
-// Built once: a zod schema built per call costs more than the query it guards (issue 15).
-const getAssetInput = idInput("id");
+// Built once: a zod schema built per call costs more than the query it guards (issue 15); the
+// common input then skips the schema's object parse (inputParser).
+const parseGetAssetInput = inputParser(idInput("id"));
+const parseAssetCodeInput = inputParser(assetCodeInput);
 
 /** Hot path (prepared): the asset with that id, or null. */
 export async function getAsset(db: DbOrTx, input: { id: string }): Promise<Asset | null> {
-  return withDbErrors("getAsset", async () => {
-    const { id } = parseInput(getAssetInput, input);
-    const [row] = await assetById(db).execute({ id });
-    return row ?? null;
-  });
+  const { id } = parseGetAssetInput(input);
+  const [row] = await withDbErrors("getAsset", () => assetById(db, { id }));
+  return row ?? null;
 }
 
 /** Hot path (prepared): the asset with that asset_code (exact), or null. */
 export async function findAssetByCode(db: DbOrTx, input: { assetCode: string }): Promise<Asset | null> {
-  return withDbErrors("findAssetByCode", async () => {
-    const { assetCode } = parseInput(assetCodeInput, input);
-    const [row] = await assetByCode(db).execute({ code: assetCode });
-    return row ?? null;
-  });
+  const { assetCode } = parseAssetCodeInput(input);
+  const [row] = await withDbErrors("findAssetByCode", () => assetByCode(db, { code: assetCode }));
+  return row ?? null;
 }
 
 export type AssignAssetInput = z.input<typeof assignAssetInput>;

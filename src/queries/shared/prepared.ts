@@ -2,7 +2,7 @@
  * Prepared statements per database handle. A drizzle prepared query is bound to the handle it was
  * built on (a pool, or the connection of a transaction), so each handle gets its own, built once.
  */
-import { Column, fillPlaceholders, is, SQL, sql } from "drizzle-orm";
+import { Column, is, Param, Placeholder, SQL, sql } from "drizzle-orm";
 import type { PgPreparedQuery, PreparedQueryConfig } from "drizzle-orm/pg-core";
 import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
@@ -21,20 +21,56 @@ export function preparedPer<P>(name: string, build: (db: DbOrTx, name: string) =
 }
 
 /**
- * A select run thousands of times a second (posting, issue 15), prepared once per handle like
- * {@link preparedPer}, and on a postgres.js handle (a database or a transaction of one) sent straight
- * to the driver: drizzle's query text and parameters, built once, the rows fetched as arrays and
- * decoded by the same compiled mapping as {@link flatRows}. What that skips of drizzle's execute():
- * per call, three tracing spans, the cache check, the DrizzleQueryError wrapper (the driver's error is
- * thrown as it is: callers unwrap both with driverError) and its generic row mapper; together they
- * cost more client CPU than postgres.js itself on a one-row statement. The client's own `prepare`
- * option still wins (postgres.js: `options.prepare && query.prepare`), so `pooler: "transaction"`
- * sends no named statement. Other drivers (PGlite), and a selection that is not flat, run drizzle's
- * prepared query.
+ * Where a statement runs, said where it is defined: `read: true` for a read (it may be answered by
+ * a replica), `read: false` for a statement that writes, even one sent as a SELECT (posting's
+ * function call), which must run on the primary.
+ */
+export interface RowsRoute {
+  read: boolean;
+}
+
+/** A `createDb({ replicas })` handle: drizzle's withReplicas object (pg-core/db.js). */
+interface ReplicasHandle {
+  $primary: DbOrTx;
+  $replicas: DbOrTx[];
+}
+
+const isReplicasHandle = (db: DbOrTx): db is DbOrTx & ReplicasHandle =>
+  (db as Partial<ReplicasHandle>).$replicas !== undefined;
+
+/**
+ * The handle a statement runs on. On a withReplicas handle its own session is the primary's (the
+ * object spreads the primary), so a statement built on it would run there whatever it does: a
+ * read goes to a replica picked as drizzle's withReplicas picks by default (a uniform random one
+ * per call; createDb passes no getReplica of its own), a write to `$primary`. A transaction handle,
+ * and a handle without replicas, is used as it is: inside a transaction every statement runs on the
+ * transaction's connection, so it sees the transaction's own writes.
+ */
+function routed(db: DbOrTx, route: RowsRoute): DbOrTx {
+  if (!isReplicasHandle(db)) return db;
+  if (!route.read) return db.$primary;
+  const replicas = db.$replicas;
+  return replicas[Math.floor(Math.random() * replicas.length)] as DbOrTx;
+}
+
+/**
+ * A select run thousands of times a second (asset look-ups and searches, posting: issue 15),
+ * prepared once per handle like {@link preparedPer}, and on a postgres.js handle (a database or a
+ * transaction of one) sent straight to the driver: drizzle's query text and parameters, built once,
+ * the rows fetched as arrays and decoded by the same compiled mapping as {@link flatRows}. What that
+ * skips of drizzle's execute(): per call, three tracing spans, the cache check, the
+ * DrizzleQueryError wrapper (the driver's error is thrown as it is: callers unwrap both with
+ * driverError, as withDbErrors does), `is()` checks per parameter and its generic row mapper;
+ * together they cost more client CPU than postgres.js itself on a one-row statement. The client's
+ * own `prepare` option still wins (postgres.js: `options.prepare && query.prepare`), so `pooler:
+ * "transaction"` sends no named statement. Other drivers (PGlite), and a selection that is not
+ * flat, run drizzle's prepared query. `route` says whether the statement only reads: see
+ * {@link routed} for where each kind runs on a handle with replicas.
  */
 export function preparedRows<R>(
   name: string,
   build: (db: DbOrTx, name: string) => PgPreparedQuery<PreparedQueryConfig & { execute: R[] }>,
+  route: RowsRoute,
 ): (db: DbOrTx, values: Record<string, unknown>) => Promise<R[]> {
   const statement = preparedPer(name, (db, statementName) => {
     // Elsewhere (PGlite) drizzle runs it, with the same compiled mapping.
@@ -43,17 +79,46 @@ export function preparedRows<R>(
     const mapRow = flatRowMapper((drizzlePrepared as { fields?: SelectedField[] }).fields);
     if (!is(session, PostgresJsSession) || !mapRow) return { drizzlePrepared, direct: undefined };
     const { sql: text, params } = drizzlePrepared.getQuery();
-    return { drizzlePrepared, direct: { client: session.client as Sql, text, params, mapRow } };
+    return {
+      drizzlePrepared,
+      direct: { client: session.client as Sql, text, fill: placeholderFiller(params), mapRow },
+    };
   });
   return async (db, values) => {
-    const { drizzlePrepared, direct } = statement(db);
+    const { drizzlePrepared, direct } = statement(routed(db, route));
     if (!direct) return drizzlePrepared.execute(values);
-    const rows = await direct.client
-      .unsafe(direct.text, fillPlaceholders(direct.params, values) as never[], { prepare: true })
-      .values();
+    const rows = await direct.client.unsafe(direct.text, direct.fill(values), { prepare: true }).values();
     const out: R[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = direct.mapRow(rows[i] as unknown as unknown[]) as R;
     return out;
+  };
+}
+
+/**
+ * drizzle's fillPlaceholders compiled once per statement: which parameter is a placeholder (and
+ * through which column encoder it goes) is decided here, not with `is()` checks on every call.
+ * Same values, same error for a missing one.
+ */
+function placeholderFiller(params: unknown[]): (values: Record<string, unknown>) => never[] {
+  const slots = params.map((p): ((values: Record<string, unknown>) => unknown) => {
+    const placeholder = is(p, Placeholder)
+      ? p
+      : is(p, Param) && is(p.value, Placeholder)
+        ? p.value
+        : undefined;
+    if (!placeholder) return () => p;
+    const key = placeholder.name;
+    const encoder = is(p, Param) ? p.encoder : undefined;
+    return (values) => {
+      if (!(key in values)) throw new Error(`No value for placeholder "${key}" was provided`);
+      return encoder ? encoder.mapToDriverValue(values[key]) : values[key];
+    };
+  });
+  return (values) => {
+    const out = new Array(slots.length);
+    for (let i = 0; i < slots.length; i++)
+      out[i] = (slots[i] as (v: Record<string, unknown>) => unknown)(values);
+    return out as never[];
   };
 }
 

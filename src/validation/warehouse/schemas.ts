@@ -156,7 +156,9 @@ export const stockDocumentLineInput = z.strictObject({
   partId: uuid(),
   ...columnFields(insertStockDocumentLineSchema, "qty", "unitCost", "serialNo", "note", "adjustDirection"),
 });
-export const stockDocumentLinesInput = z.array(stockDocumentLineInput).min(1).max(1000);
+/** Lines per stock document (createStockDocument's bound; the stock import splits its receipts by it). */
+export const STOCK_DOCUMENT_MAX_LINES = 1000;
+export const stockDocumentLinesInput = z.array(stockDocumentLineInput).min(1).max(STOCK_DOCUMENT_MAX_LINES);
 
 /** Adjust lines need a direction; other lines must not have one. */
 export function lineDirectionIssues(

@@ -17,10 +17,14 @@ import {
   timestamp,
   uuid,
   varchar,
+  withReplicas,
 } from "drizzle-orm/pg-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database, type DbOrTx } from "../../../src/db.js";
-import { flatRows, preparedPer } from "../../../src/queries/shared/prepared.js";
+import { InvalidTextRepresentationError, withDbErrors } from "../../../src/errors/index.js";
+import { flatRows, preparedPer, preparedRows } from "../../../src/queries/shared/prepared.js";
 import { onServer, useTestDatabase } from "../../support/test-db.js";
 
 const probe = pgTable("netops_prepared_probe", {
@@ -112,6 +116,25 @@ async function expectSameAsDrizzle(db: Database): Promise<void> {
   const plainSql = await query().prepare("netops_probe_sql_plain").execute({ skip: "C-3" });
   const fastSql = await flatRows(query().prepare("netops_probe_sql_fast")).execute({ skip: "C-3" });
   expect(fastSql).toEqual(plainSql);
+  // preparedRows: straight to postgres.js on a server, drizzle's prepared query on PGlite.
+  const sqlRows = preparedRows(
+    "netops_probe_sql_rows",
+    (handle, name) =>
+      handle
+        .select(fields)
+        .from(probe)
+        .where(sql`${probe.code} <> ${sql.placeholder("skip")}`)
+        .orderBy(probe.code)
+        .prepare(name),
+    { read: true },
+  );
+  expect(await sqlRows(db, { skip: "C-3" })).toEqual(plainSql);
+  const wholeRows = preparedRows(
+    "netops_probe_rows",
+    (handle, name) => handle.select().from(probe).orderBy(probe.code).prepare(name),
+    { read: true },
+  );
+  expect(await wholeRows(db, {})).toEqual(plain);
   expect(fastSql).toEqual([
     { code: "A-1", qtyPlusOne: 8, upper: "A-1", raw: "first" },
     { code: "B-2", qtyPlusOne: null, upper: "B-2", raw: null },
@@ -208,5 +231,82 @@ describe("preparedPer", () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe.runIf(onServer())("preparedRows on a handle with replicas (createDb's withReplicas)", () => {
+  // Stand-ins for a primary and two replicas: three pools on the test database told apart by their
+  // application_name, which the statement returns. A real streaming replica:
+  // test/deploy/replicas.test.ts.
+  const answeredBy = (read: boolean) =>
+    preparedRows<{ app: string; code: string }>(
+      `netops_probe_${read ? "read" : "write"}_by`,
+      (db, name) =>
+        db
+          .select({ app: sql<string>`current_setting('application_name')`, code: probe.code })
+          .from(probe)
+          .where(eq(probe.code, sql.placeholder("code")))
+          .prepare(name),
+      { read },
+    );
+  const read = answeredBy(true);
+  const write = answeredBy(false);
+  let clients: postgres.Sql[] = [];
+  let db: Database;
+  beforeAll(() => {
+    clients = ["primary", "replica-a", "replica-b"].map((app) =>
+      postgres(t.url as string, { max: 1, onnotice: () => {}, connection: { application_name: app } }),
+    );
+    const [primary, ...replicas] = clients.map((c) => drizzle(c) as unknown as Database);
+    db = withReplicas(primary as Database, replicas as [Database, ...Database[]]) as Database;
+  });
+  afterAll(() => Promise.all(clients.map((c) => c.end())));
+
+  it("a read outside a transaction runs on a replica, each picked at random as drizzle's own select picks", async () => {
+    const apps = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const [row] = await read(db, { code: "A-1" });
+      apps.add(row?.app as string);
+    }
+    // Both replicas (a uniform pick leaves one out of 40 calls with probability 2^-39), never the primary.
+    expect([...apps].sort()).toEqual(["replica-a", "replica-b"]);
+  });
+
+  it("a statement that is not a read runs on the primary", async () => {
+    for (let i = 0; i < 5; i++)
+      expect(await write(db, { code: "A-1" })).toEqual([{ app: "primary", code: "A-1" }]);
+  });
+
+  it("the driver's error from the direct path is mapped by withDbErrors like drizzle's wrapped one", async () => {
+    const byId = preparedRows(
+      "netops_probe_by_id_cast",
+      (handle, name) =>
+        handle
+          .select({ code: probe.code })
+          .from(probe)
+          .where(sql`${probe.id} = ${sql.placeholder("id")}::uuid`)
+          .prepare(name),
+      { read: true },
+    );
+    for (const on of [db, t.db]) {
+      const error = await withDbErrors("probe", () => byId(on, { id: "not-a-uuid" })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InvalidTextRepresentationError);
+      expect(error).toMatchObject({ operation: "probe", pgType: "uuid" });
+    }
+  });
+
+  it("inside a transaction a read runs on its connection and sees its uncommitted write", async () => {
+    let seen: unknown;
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insert(probe).values({ id: "00000000-0000-4000-8000-0000000000f1", code: "TX-1" });
+        seen = await read(tx, { code: "TX-1" });
+        tx.rollback();
+      }),
+    ).rejects.toThrow(/rollback/i);
+    expect(seen).toEqual([{ app: "primary", code: "TX-1" }]);
+    expect(await write(db, { code: "TX-1" })).toEqual([]);
   });
 });

@@ -85,7 +85,20 @@ describe("posting through the ledger functions", () => {
     // RFC 9562: UUIDs are case-insensitive on input; the rule normalises to lower case.
     const posted = await postStockDocument(t.db, { documentId: doc.id.toUpperCase() });
     expect(posted.document).toMatchObject({ id: doc.id, status: "posted" });
-    for (const documentId of ["not-a-uuid", `${doc.id}\u0000`, ""]) {
+    // Lower-case ids skip zod's parse (the rule's own pattern): what the rule refuses is refused still
+    // (RFC 9562: version nibble 1-8, variant 10xx; z.uuid also takes the nil and max UUIDs).
+    const refused = [
+      "not-a-uuid",
+      `${doc.id}\u0000`,
+      `${doc.id}\n`,
+      ` ${doc.id}`,
+      "",
+      "12345678-1234-0234-8234-123456789abc",
+      "12345678-1234-4234-c234-123456789abc",
+      `g${doc.id.slice(1)}`,
+      doc.id.replaceAll("-", ""),
+    ];
+    for (const documentId of refused) {
       await expect(postStockDocument(t.db, { documentId })).rejects.toMatchObject({
         code: "VALIDATION_FAILED",
         issues: [{ path: "documentId" }],

@@ -1,0 +1,165 @@
+/**
+ * inputParser (src/errors/parse-input.ts) against parseInput, on the schemas of the hot operations:
+ * for every input, valid or not, the same outcome: the same value (keys in the same order), or the
+ * same ValidationError with the same issues. And the common inputs do skip the object parse (the
+ * reason it exists).
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { z } from "zod";
+import { inputParser, parseInput, ValidationError } from "../../src/errors/index.js";
+import { assetCodeInput, searchAssetsInput } from "../../src/validation/assets/schemas.js";
+import { idInput } from "../../src/validation/refinements.js";
+import { postStockDocumentInput } from "../../src/validation/warehouse/schemas.js";
+
+const ID = "0b6a3b3e-2f5c-4c8e-9a3b-1e2d3c4b5a69";
+
+type Outcome = { ok: true; value: unknown; keys: string[] } | { ok: false; error: unknown; issues: unknown };
+function outcome(run: () => unknown): Outcome {
+  try {
+    const value = run();
+    return { ok: true, value, keys: Object.keys(value as object) };
+  } catch (error) {
+    return {
+      ok: false,
+      error: (error as object).constructor.name,
+      issues: error instanceof ValidationError ? error.issues : String(error),
+    };
+  }
+}
+
+/** Inputs that are wrong in structure, whatever the schema. */
+function structural(valid: Record<string, unknown>): unknown[] {
+  const key = Object.keys(valid)[0] as string;
+  const withGetter = { ...valid };
+  Object.defineProperty(withGetter, key, { get: () => valid[key], enumerable: true });
+  const throwing = {};
+  Object.defineProperty(throwing, key, {
+    get: () => {
+      throw new Error("secret");
+    },
+    enumerable: true,
+  });
+  const hidden = {};
+  Object.defineProperty(hidden, key, { value: valid[key], enumerable: false });
+  const noProto = Object.assign(Object.create(null) as object, valid);
+  return [
+    undefined,
+    null,
+    "text",
+    42,
+    [valid],
+    {},
+    { ...valid, extra: 1 },
+    JSON.parse(`{${JSON.stringify(key)}: ${JSON.stringify(valid[key])}, "__proto__": {"x": 1}}`),
+    { ...valid, [key]: "a\u0000b" },
+    { ...valid, [key]: "\uD800x" },
+    { ...valid, [key]: "a".repeat(1_100_000) },
+    { ...valid, [key]: null },
+    { ...valid, [key]: undefined },
+    { ...valid, [key]: 7 },
+    { ...valid, [key]: true },
+    { ...valid, [key]: { nested: valid[key] } },
+    { ...valid, [key]: new Date(0) },
+    { ...valid, "bad\u0000key": 1 },
+    withGetter,
+    throwing,
+    hidden,
+    noProto,
+    new (class Input {
+      constructor() {
+        Object.assign(this, valid);
+      }
+    })(),
+  ];
+}
+
+const cases: [string, z.ZodObject, unknown[]][] = [
+  [
+    "idInput",
+    idInput("id"),
+    [{ id: ID }, { id: ID.toUpperCase() }, { id: "x" }, { id: "" }, ...structural({ id: ID })],
+  ],
+  [
+    "assetCodeInput",
+    assetCodeInput,
+    [
+      { assetCode: "AS-0001" },
+      { assetCode: "  AS-0001 " },
+      { assetCode: "" },
+      { assetCode: "x".repeat(300) },
+      ...structural({ assetCode: "AS-0001" }),
+    ],
+  ],
+  [
+    "searchAssetsInput",
+    searchAssetsInput,
+    [
+      { serial: "SN-1", limit: 50 },
+      { limit: 50, serial: "sn-1" },
+      { mac: "0011.2233.AABB", limit: 10 },
+      { mac: "zz", limit: 10 },
+      { ip: "10.0.0.1", limit: 5 },
+      { ip: "10.0.0.0/24", limit: 5 },
+      { ip: "10.0.0.300", limit: 5 },
+      { ip: "10.0.0.1" },
+      { hostname: "SW-", code: "AS-", limit: 1 },
+      { status: ["in_stock"], limit: 5 },
+      { status: [], limit: 5 },
+      { locationId: ID.toUpperCase(), categoryId: ID, limit: 5 },
+      { cursor: "abc", limit: 500 },
+      { cursor: "x".repeat(3000), limit: 5 },
+      { limit: 0 },
+      { limit: 501 },
+      { limit: 1.5 },
+      { limit: "5" },
+      { serial: "", limit: 5 },
+      { serial: undefined, limit: 5 },
+      {},
+      ...structural({ serial: "SN-1", limit: 50 }),
+    ],
+  ],
+  [
+    "postStockDocumentInput",
+    postStockDocumentInput,
+    [
+      { documentId: ID },
+      { documentId: ID.toUpperCase(), approvedBy: "  bob ", actorUserId: "u1", correlationId: "c1" },
+      { documentId: ID, approvedBy: "" },
+      { documentId: ID, approvedBy: null },
+      { documentId: "x" },
+      ...structural({ documentId: ID }),
+    ],
+  ],
+];
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("inputParser gives what parseInput gives", () => {
+  it.each(cases)("%s: same value or same error for every input", (_name, schema, inputs) => {
+    const parse = inputParser(schema);
+    for (const input of inputs) {
+      const expected = outcome(() => parseInput(schema, input));
+      expect({ input, got: outcome(() => parse(input)) }).toEqual({ input, got: expected });
+    }
+  });
+
+  it("the common inputs skip the object parse (and the structure walk with it)", () => {
+    const common: [z.ZodObject, unknown][] = [
+      [idInput("id"), { id: ID }],
+      [assetCodeInput, { assetCode: "AS-0001" }],
+      [searchAssetsInput, { serial: "SN-1", limit: 50 }],
+      [searchAssetsInput, { mac: "0011.2233.AABB", cursor: "abc", limit: 50 }],
+      [postStockDocumentInput, { documentId: ID }],
+    ];
+    for (const [schema, input] of common) {
+      const parse = inputParser(schema);
+      const spy = vi.spyOn(schema, "safeParse");
+      const value = parse(input);
+      expect(spy).not.toHaveBeenCalled();
+      spy.mockRestore();
+      expect(value).toEqual(parseInput(schema, input));
+    }
+  });
+});
