@@ -42,6 +42,8 @@ export interface Scan {
   bound: string | null;
   filter: string | null;
   indexed: boolean;
+  /** The node above it ("Limit" when the index order alone serves a LIMIT: no Sort between). */
+  parent: string | null;
 }
 
 const SCANS = new Set(["Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Bitmap Index Scan"]);
@@ -62,6 +64,7 @@ export function bigTableScans(root: PlanNode): Scan[] {
         bound,
         filter: node.Filter ?? null,
         indexed: node["Node Type"] !== "Seq Scan" && (bound !== null || keysetPage),
+        parent: parent?.["Node Type"] ?? null,
       });
     }
     for (const child of node.Plans ?? []) walk(child, node);
@@ -143,6 +146,15 @@ export async function benchPlans(url: string): Promise<PlanFinding[]> {
     for (const c of READ_CASES) {
       const [input] = c.inputs(samples);
       if (input !== undefined) await record(c.name, (db) => c.ours(db, input));
+    }
+    const { latestReceiptCosts } = await import("../src/queries/warehouse/repair-orders.js");
+    const [receipt] = await sql<{ warehouse_id: string; part_id: string }[]>`
+      SELECT warehouse_id, part_id FROM spare_part_movements
+       WHERE movement_type = 'in' AND unit_cost IS NOT NULL ORDER BY created_at DESC LIMIT 1`;
+    if (receipt) {
+      await record("repair.latest_receipt_cost", (db) =>
+        latestReceiptCosts(db, receipt.warehouse_id, [receipt.part_id]),
+      );
     }
     await record("impact.dependents.d4", (db) =>
       oursImpact(db, "dependents", roots.dependents[0] ?? roots.hub.id),

@@ -45,6 +45,18 @@ export const jsonObject = (name: string) => jsonb(name).$type<JsonObject>().defa
 type OnDelete = "cascade" | "set null" | "restrict";
 
 /**
+ * `'a', 'b'`: a constant list as SQL string literals, not parameters, for CHECKs and partial-index
+ * predicates and for the queries that must match such a predicate (the planner proves a query
+ * implies an index's predicate only from constants: with parameters, a generic plan cannot use it).
+ */
+export function literalList(values: readonly string[]): SQL {
+  return sql.join(
+    values.map((v) => sql.raw(`'${v.replaceAll("'", "''")}'`)),
+    sql`, `,
+  );
+}
+
+/**
  * Named constraints of one table, spelled the way PostgreSQL names them for inline DDL.
  * `const c = constraintsOf("assets")` then, in the table callback, `c.fk(t.modelId, ...)`.
  */
@@ -69,11 +81,7 @@ export function constraintsOf(table: string) {
      * types the column and feeds the zod enum, so the three never disagree.
      */
     oneOf(column: PgColumn, values: readonly string[]) {
-      const list = sql.join(
-        values.map((v) => sql.raw(`'${v.replaceAll("'", "''")}'`)),
-        sql`, `,
-      );
-      return check(`${table}_${column.name}_check`, sql`${column} IN (${list})`);
+      return check(`${table}_${column.name}_check`, sql`${column} IN (${literalList(values)})`);
     },
     /** CHECK named `<table>_<col>_check` with an arbitrary condition on that column. */
     check(column: PgColumn, condition: SQL) {

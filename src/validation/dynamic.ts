@@ -24,17 +24,9 @@ import {
   assetCategorySpecVersions,
 } from "../schema/assets/index.js";
 import { type CmdbCiTypeAttrDef, cmdbCiTypeAttrDefs, cmdbCiTypeVersions } from "../schema/cmdb/index.js";
-import { enumValueList, regexSource } from "./field-definition.js";
-import {
-  anyDecimal,
-  fieldKey,
-  fitsNumeric,
-  inet,
-  isoDate,
-  mac,
-  nonNegativeInt,
-  trimmed,
-} from "./refinements.js";
+import { NUMERIC_MAX_PRECISION } from "./columns.js";
+import { fieldDefinitionRefine } from "./field-definition.js";
+import { fitsNumeric, inet, isoDate, mac } from "./refinements.js";
 
 /** The columns a validator reads; rows of either definition table (or their insert values) fit. */
 export interface FieldDefinition {
@@ -118,7 +110,10 @@ function valueSchema(def: FieldDefinition): z.ZodType {
         );
       } else if (present(def.scale)) {
         const sc = def.scale;
-        n = n.refine((v) => fitsNumeric(String(v), 1000, sc), `must have at most ${sc} decimal digits`);
+        n = n.refine(
+          (v) => fitsNumeric(String(v), NUMERIC_MAX_PRECISION, sc),
+          `must have at most ${sc} decimal digits`,
+        );
       }
       return n;
     }
@@ -185,21 +180,25 @@ export function parseFields(defs: readonly FieldDefinition[], value: unknown, at
   return result.data;
 }
 
-/** Column-level rules of a definition (shared with the drizzle-zod schemas of both tables). */
+/** The column rules of a definition, as the insert schemas of both tables have them (null allowed). */
+const columnRule = (key: Exclude<keyof typeof fieldDefinitionRefine, "key">) =>
+  fieldDefinitionRefine[key](assetCategorySpecDefs[key]).nullable().optional();
+
+/** Column-level rules of a definition: the drizzle-zod schemas' rules of these columns, taken from them. */
 const definitionColumns = z.looseObject({
-  key: fieldKey(),
-  label: trimmed(255).optional().nullable(),
+  key: fieldDefinitionRefine.key(assetCategorySpecDefs.key),
+  label: columnRule("label"),
   fieldType: z.enum(FIELD_TYPES, `must be one of: ${FIELD_TYPES.join(", ")}`),
   required: z.boolean().nullable().optional(),
-  enumValues: enumValueList().nullable().optional(),
-  pattern: regexSource().nullable().optional(),
-  minLen: nonNegativeInt().nullable().optional(),
-  maxLen: nonNegativeInt().nullable().optional(),
-  minValue: anyDecimal().nullable().optional(),
-  maxValue: anyDecimal().nullable().optional(),
-  stepValue: anyDecimal().nullable().optional(),
-  precision: z.int().min(1, "must be at least 1").nullable().optional(),
-  scale: z.int().min(0, "must not be negative").nullable().optional(),
+  enumValues: columnRule("enumValues"),
+  pattern: columnRule("pattern"),
+  minLen: columnRule("minLen"),
+  maxLen: columnRule("maxLen"),
+  minValue: columnRule("minValue"),
+  maxValue: columnRule("maxValue"),
+  stepValue: columnRule("stepValue"),
+  precision: columnRule("precision"),
+  scale: columnRule("scale"),
 });
 
 /**

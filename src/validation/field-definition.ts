@@ -3,6 +3,7 @@
  * columns, `fieldDefinitionColumns()`). Whole-definition rules live in `validateFieldDefinition`.
  */
 import { z } from "zod";
+import { NUMERIC_MAX_PRECISION, TEXT_COLUMN_LENGTH } from "./columns.js";
 import {
   actorUserId,
   anyDecimal,
@@ -13,6 +14,7 @@ import {
   opt,
   positiveInt,
   req,
+  TEXT_NAME_MAX,
   trimmed,
 } from "./refinements.js";
 
@@ -21,7 +23,7 @@ export const regexSource = () =>
   z
     .string()
     .min(1, "must not be empty")
-    .max(500, "must be at most 500 characters")
+    .max(TEXT_NAME_MAX, `must be at most ${TEXT_NAME_MAX} characters`)
     .refine((source) => {
       try {
         new RegExp(source, "u");
@@ -31,15 +33,16 @@ export const regexSource = () =>
       }
     }, "must be a valid regular expression");
 
+/** `enum_values` (jsonb, so no column length to take): each value bounded as a text column's. */
 export const enumValueList = () =>
   z
-    .array(trimmed(255), "must be a list of strings")
+    .array(trimmed(TEXT_COLUMN_LENGTH), "must be a list of strings")
     .min(1, "must list at least one value")
     .refine((values) => new Set(values).size === values.length, "must not repeat a value");
 
 export const fieldDefinitionRefine = {
   key: req(fieldKey()),
-  label: req(trimmed(255)),
+  label: req(trimmed),
   unit: opt(trimmed(50)),
   enumValues: opt(enumValueList()),
   pattern: opt(regexSource()),
@@ -48,10 +51,10 @@ export const fieldDefinitionRefine = {
   minValue: opt(anyDecimal()),
   maxValue: opt(anyDecimal()),
   stepValue: opt(anyDecimal()),
-  precision: opt(intRange(1, 1000)),
-  scale: opt(intRange(0, 1000)),
+  precision: opt(intRange(1, NUMERIC_MAX_PRECISION)),
+  scale: opt(intRange(0, NUMERIC_MAX_PRECISION)),
   defaultValue: opt(json),
-  helpText: opt(trimmed(2000)),
+  helpText: opt(trimmed(TEXT_NAME_MAX * 4)),
   sortOrder: opt(intRange(-1_000_000, 1_000_000)),
 };
 

@@ -14,7 +14,11 @@ import { boundOf, type ColumnBound, lengthOf, numericOf, requireLength } from ".
 
 /** Bound for `text` code columns, which have no length in the database. */
 export const TEXT_CODE_MAX = 100;
-/** Bound for `text` name/title columns. */
+/**
+ * Base of the bounds of `text` columns holding longer text: file names and regular expressions
+ * (1x), notes and help texts (4x), descriptions (20x). Names and titles take the column's rule
+ * instead (`req(trimmed)`: TEXT_COLUMN_LENGTH, src/validation/columns.ts).
+ */
 export const TEXT_NAME_MAX = 500;
 export const INT32_MAX = 2_147_483_647;
 
@@ -36,6 +40,10 @@ export const correlationId = () => trimmed(requireLength(assetEvents.correlation
 /** Trimmed, non-empty, at most `max` characters (codes, names, titles). */
 export const trimmed = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+/** A MIME type (`application/pdf`): trimmed, non-empty, at most `max` characters. */
+export const mimeType = (max: number) =>
+  trimmed(max).regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf");
 
 /** A business code: trimmed, non-empty, bounded, printable without spaces inside. */
 export const code = (max: number = TEXT_CODE_MAX) =>
@@ -219,10 +227,11 @@ export type ColumnRule<T extends z.ZodType = z.ZodType> = (column: Column) => T;
 
 /**
  * How a column's rule is given: a rule builder that takes what the column states, called with it
- * (`trimmed`, `code`, `email`, `mac`, `ipHost`, `passwordHash` get a varchar's length;
- * `nonNegativeInt`, `positiveInt` an integer type's maximum; `decimal` numeric(p, s)), or a
- * finished schema for a column that states none of these (text, jsonb, date, numeric without p/s)
- * or whose rule is narrower for another reason (a VLAN id, a CHECK's range).
+ * (`trimmed`, `code`, `email`, `mac`, `ipHost`, `passwordHash`, `mimeType` get a varchar's length,
+ * or TEXT_COLUMN_LENGTH for a text column; `nonNegativeInt`, `positiveInt` an integer type's
+ * maximum; `decimal` numeric(p, s)), or a finished schema for a column that states none of these
+ * (jsonb, date, numeric without p/s), for a text column with another bound (notes, codes), or
+ * whose rule is narrower for another reason (a VLAN id, a CHECK's range).
  */
 export type RuleSource<T extends z.ZodType> =
   | T

@@ -15,7 +15,7 @@ import { describeScan, type PlannedStatement, planOf, unindexed } from "../../be
 import { READ_CASES, type ReadSamples, readSamples } from "../../bench/reads.js";
 import { seedScale } from "../../seed/scale/load.js";
 import type { Database } from "../../src/db.js";
-import { impactAnalysis } from "../../src/queries/index.js";
+import { impactAnalysis, latestReceiptCosts } from "../../src/queries/index.js";
 import { createTestDatabase, onServer, type TestDatabase } from "../support/test-db.js";
 
 /**
@@ -29,6 +29,8 @@ const KNOWN_UNINDEXED: Record<string, string> = {};
 let t: TestDatabase;
 let samples: ReadSamples;
 let roots: Awaited<ReturnType<typeof impactRoots>>;
+/** A warehouse and part with a receipt at a cost (the latest-cost read's input). */
+let receipt: { warehouse_id: string; part_id: string } | undefined;
 
 describe.runIf(onServer())(
   "the package's reads use indexes (EXPLAIN on the scale data set, factor 0.01)",
@@ -43,6 +45,9 @@ describe.runIf(onServer())(
       try {
         samples = await readSamples(sql, 3);
         roots = await impactRoots(sql, 1);
+        [receipt] = await sql<{ warehouse_id: string; part_id: string }[]>`
+          SELECT warehouse_id, part_id FROM spare_part_movements
+           WHERE movement_type = 'in' AND unit_cost IS NOT NULL ORDER BY created_at DESC LIMIT 1`;
       } finally {
         await sql.end();
       }
@@ -80,6 +85,25 @@ describe.runIf(onServer())(
           }),
       ],
     ];
+    it("repair.latest_receipt_cost: one probe of the partial receipt-cost index (migration 0012)", async () => {
+      const { warehouse_id, part_id } = receipt ?? { warehouse_id: "", part_id: "" };
+      expect(receipt).toBeDefined();
+      const statements = await planOf(t.url as string, (db) =>
+        latestReceiptCosts(db, warehouse_id, [part_id]),
+      );
+      assertIndexed(statements);
+      const scans = statements.flatMap((s) => s.scans);
+      // Directly under the Limit: the index's order is the query's (no Sort of the pair's receipts).
+      expect(scans.map((s) => [s.table, s.index, s.node, s.parent])).toEqual([
+        [
+          "spare_part_movements",
+          "idx_spare_part_movements_receipt_cost",
+          expect.stringMatching(/^Index (Only )?Scan$/),
+          "Limit",
+        ],
+      ]);
+    });
+
     for (const [name, operation] of cases) {
       const reason = KNOWN_UNINDEXED[name];
       const test = reason ? it.fails : it;

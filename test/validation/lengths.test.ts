@@ -7,17 +7,31 @@
  *   update schemas and by every operation input field mapped to the column (operations.ts);
  * - integer: one past the type's range refused; numeric(p, s): one integer digit too many refused;
  * - a rule that restates a length by hand (`req(trimmed(255))` on a varchar) is refused when the
- *   table's schemas are built, so the number cannot be written twice.
+ *   table's schemas are built, so the number cannot be written twice;
+ * - text columns (no length in the database) that name or title something take one chosen bound,
+ *   TEXT_COLUMN_LENGTH, from the column's rule (`req(trimmed)`): which columns carry it is checked
+ *   against PostgreSQL's catalog (information_schema.columns), and no validation module writes
+ *   the number itself.
  */
-import { type Column, getTableColumns, getTableName, type Table } from "drizzle-orm";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Column, getTableColumns, getTableName, sql, type Table } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { rows } from "../../src/db.js";
 import { cmdbCiTypes } from "../../src/schema/cmdb/tables.js";
-import { vendors } from "../../src/schema/index.js";
-import { integerRangeOf, lengthOf, numericOf } from "../../src/validation/columns.js";
+import { assetCategorySpecDefs, vendors } from "../../src/schema/index.js";
+import {
+  integerRangeOf,
+  lengthOf,
+  numericOf,
+  TEXT_COLUMN_LENGTH,
+  textLengthOf,
+} from "../../src/validation/columns.js";
 import { tableSchemas } from "../../src/validation/factory.js";
 import * as v from "../../src/validation/index.js";
-import { allTables } from "../support/rows.js";
+import { allTables, tableByName } from "../support/rows.js";
+import { useTestDatabase } from "../support/test-db.js";
 import { type Obj, operationFields, PREFIXES } from "./operations.js";
 
 const schemas = (Object.entries(v) as [string, unknown][]).filter(
@@ -51,6 +65,7 @@ function valuesOfLength(length: number): string[] {
     left -= take + 1;
   }
   if (labels.join(".").length === length) out.push(labels.join("."));
+  if (length >= 3) out.push(`a/${"b".repeat(length - 2)}`); // a MIME type
   return out;
 }
 
@@ -151,9 +166,18 @@ describe("a column's bound is stated once", () => {
     expect(() => tableSchemas(vendors, { phone: v.opt(v.trimmed(20)) })).toThrow(/states its bound/);
   });
 
-  it("a builder on a column that states no bound (text) must be given one", () => {
-    expect(() => tableSchemas(cmdbCiTypes, { name: v.req(v.trimmed) })).toThrow(/states no length/);
-    expect(() => tableSchemas(cmdbCiTypes, { name: v.req(v.trimmed(255)) })).not.toThrow();
+  it("a builder on a column that states no bound (numeric without precision) must be given one", () => {
+    expect(() => tableSchemas(assetCategorySpecDefs, { minValue: v.opt(v.decimal) })).toThrow(
+      /states no length/,
+    );
+  });
+
+  it("a builder on a text column takes TEXT_COLUMN_LENGTH; a text column may be given another bound", () => {
+    const { insert } = tableSchemas(cmdbCiTypes, { name: v.req(v.trimmed) });
+    expect(insert.shape.name.safeParse("a".repeat(TEXT_COLUMN_LENGTH)).success).toBe(true);
+    expect(insert.shape.name.safeParse("a".repeat(TEXT_COLUMN_LENGTH + 1)).success).toBe(false);
+    const notes = tableSchemas(cmdbCiTypes, { description: v.opt(v.trimmed(2000)) }).insert.shape;
+    expect(notes.description.safeParse("a".repeat(2000)).success).toBe(true);
   });
 
   it("the builder form takes the column's length", () => {
@@ -161,5 +185,133 @@ describe("a column's bound is stated once", () => {
     expect(insert.shape.name.safeParse("a".repeat(255)).success).toBe(true);
     expect(insert.shape.name.safeParse("a".repeat(256)).success).toBe(false);
     expect(insert.shape.name.safeParse("   ").success).toBe(false);
+  });
+});
+
+/** The maximum a rule states for a string (its too_big issue on a very long one), if any. */
+function maximumOf(rule: z.ZodType): number | undefined {
+  const result = rule.safeParse("a".repeat(100_000));
+  const issue = result.error?.issues.find((i) => i.code === "too_big" && i.origin === "string");
+  return issue && "maximum" in issue ? Number(issue.maximum) : undefined;
+}
+
+/**
+ * The text columns (by the spec: no length) that name, title or label something, and take
+ * TEXT_COLUMN_LENGTH from their rule. Written from the spec's column list, not from the schemas.
+ */
+const NAME_COLUMNS = [
+  "asset_attachments.mime_type",
+  "asset_category_spec_defs.label",
+  "attachments.mime_type",
+  "cmdb_ci_type_attr_defs.label",
+  "cmdb_ci_types.name",
+  "cmdb_cis.name",
+  "cmdb_cis.owner_team",
+  "cmdb_relationship_types.name",
+  "cmdb_relationship_types.reverse_name",
+  "cmdb_services.name",
+  "cmdb_services.owner",
+  "cmdb_services.sla",
+  "repair_order_parts.part_name",
+  "repair_orders.technician_name",
+  "repair_orders.title",
+  "spare_parts.manufacturer",
+  "spare_parts.model",
+  "spare_parts.name",
+  "warehouses.name",
+  "workflow_requests.from_dept",
+  "workflow_requests.requested_by",
+  "workflow_requests.to_dept",
+];
+/**
+ * Text columns bounded by the varchar column of the same meaning, also 255: those that name a
+ * person as asset_events.actor_user_id (actorUserId), serial numbers as assets.serial_no.
+ */
+const BORROWED_COLUMNS = [
+  "asset_category_spec_versions.created_by",
+  "cmdb_ci_type_versions.created_by",
+  "inventory_sessions.created_by",
+  "repair_order_parts.serial_no",
+  "repair_orders.created_by",
+  "spare_part_movements.actor_user_id",
+  "stock_document_lines.serial_no",
+  "stock_documents.approved_by",
+  "stock_documents.created_by",
+  "workflow_requests.approved_by",
+];
+/** varchar name/title columns of the spec: the length TEXT_COLUMN_LENGTH copies (columns.ts says why). */
+const SPEC_NAME_VARCHARS = [
+  "vendors.name",
+  "locations.name",
+  "users.name",
+  "asset_models.model",
+  "conversations.title",
+  "maintenance_tickets.title",
+];
+
+describe("text columns: one chosen bound, TEXT_COLUMN_LENGTH, taken from the column's rule", () => {
+  const t = useTestDatabase();
+  const catalog = () =>
+    rows<{ col: string; data_type: string; length: number | null }>(
+      t.db,
+      sql`SELECT table_name || '.' || column_name AS col, data_type, character_maximum_length AS length
+            FROM information_schema.columns WHERE table_schema = 'public'`,
+    );
+
+  it("the catalog's text columns whose rules allow exactly TEXT_COLUMN_LENGTH are the name columns and the borrowed ones", async () => {
+    const textColumns = (await catalog()).filter((c) => c.data_type === "text");
+    expect(textColumns.length).toBeGreaterThan(NAME_COLUMNS.length + BORROWED_COLUMNS.length);
+    const bounded = textColumns
+      .filter(({ col }) => {
+        const [tableName, columnName] = col.split(".") as [string, string];
+        const table = tableByName.get(tableName);
+        if (!table) return false; // not a table of the data model (the migrations' own)
+        const key = Object.entries(getTableColumns(table)).find(([, c]) => c.name === columnName)?.[0];
+        expect(key, `${col} is in the catalog but not in src/schema`).toBeDefined();
+        const rule = schemaOf("insert", table).shape[key as string] as z.ZodType;
+        return maximumOf(rule) === TEXT_COLUMN_LENGTH;
+      })
+      .map((c) => c.col)
+      .sort();
+    expect(bounded).toEqual([...NAME_COLUMNS, ...BORROWED_COLUMNS].sort());
+  });
+
+  it("TEXT_COLUMN_LENGTH is the length the spec gives its varchar names (and the borrowed columns' sources)", async () => {
+    const lengths = new Map((await catalog()).map((c) => [c.col, c]));
+    for (const col of [...SPEC_NAME_VARCHARS, "asset_events.actor_user_id", "assets.serial_no"]) {
+      expect(lengths.get(col), col).toMatchObject({
+        data_type: "character varying",
+        length: TEXT_COLUMN_LENGTH,
+      });
+    }
+  });
+
+  const nameCases = casesOf((c) => textLengthOf(c) !== undefined).filter((c) =>
+    NAME_COLUMNS.includes(c.label),
+  );
+
+  it("covers every name column, with the operation inputs that write them", () => {
+    expect(nameCases.map((c) => c.label).sort()).toEqual([...NAME_COLUMNS].sort());
+  });
+
+  it.each(nameCases.map((c) => [c.label, c] as const))("%s", (_label, { rules }) => {
+    for (const [name, rule] of rules) {
+      expect(
+        acceptsSome(rule, TEXT_COLUMN_LENGTH),
+        `${name} refuses every value of ${TEXT_COLUMN_LENGTH}`,
+      ).toBe(true);
+      expect(maximumOf(rule), `${name}: its bound`).toBe(TEXT_COLUMN_LENGTH);
+    }
+  });
+
+  it("no validation module writes the number itself (only src/validation/columns.ts)", () => {
+    const root = join(import.meta.dirname, "../../src/validation");
+    const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter(
+      (f) => f.endsWith(".ts") && f !== "columns.ts",
+    );
+    expect(files.length).toBeGreaterThan(5);
+    const literal = new RegExp(`(?<![\\w.])${TEXT_COLUMN_LENGTH}(?![\\w.])`);
+    const restated = files.filter((f) => literal.test(readFileSync(join(root, f), "utf8")));
+    expect(restated).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * transitionAssetStatus, which writes the asset_events rows, in the same transaction.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import {
@@ -16,9 +16,11 @@ import {
   RepairOrderClosedError,
   withDbErrors,
 } from "../../errors/index.js";
+import { literalList } from "../../schema/_helpers.js";
 import { assets } from "../../schema/assets/tables.js";
 import type { RepairOrder, RepairOrderPart } from "../../schema/warehouse/index.js";
 import {
+  RECEIPT_MOVEMENT_TYPES,
   repairOrderParts,
   repairOrders,
   sparePartMovements,
@@ -113,24 +115,43 @@ export interface AddRepairPartsResult {
   issue: PostResult;
 }
 
-/** Latest receipt cost of each part in the warehouse (the default unit cost of consumed parts). */
-async function latestCosts(tx: DbOrTx, warehouseId: string, partIds: string[]): Promise<Map<string, string>> {
-  const found = await tx
-    .selectDistinctOn([sparePartMovements.partId], {
-      partId: sparePartMovements.partId,
-      unitCost: sparePartMovements.unitCost,
-    })
-    .from(sparePartMovements)
+/**
+ * Latest receipt cost of each part in the warehouse (the default unit cost of consumed parts): per
+ * part, the newest receipt with a cost, `ORDER BY created_at DESC LIMIT 1` in a LATERAL, which
+ * idx_spare_part_movements_receipt_cost answers with one index entry however long the part's
+ * history (a DISTINCT ON over the pair's movements visits all of them: docs/scaling.md). The
+ * receipt types are written as literals, so even a generic plan proves the index's predicate.
+ */
+export async function latestReceiptCosts(
+  tx: DbOrTx,
+  warehouseId: string,
+  partIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (partIds.length === 0) return new Map();
+  const m = sparePartMovements;
+  const latest = tx
+    .select({ unitCost: m.unitCost })
+    .from(m)
     .where(
       and(
-        eq(sparePartMovements.warehouseId, warehouseId),
-        inArray(sparePartMovements.partId, partIds),
-        inArray(sparePartMovements.movementType, ["in", "transfer_in"]),
-        sql`${sparePartMovements.unitCost} IS NOT NULL`,
+        eq(m.warehouseId, warehouseId),
+        sql`${m.partId} = p.part_id`,
+        sql`${m.movementType} IN (${literalList(RECEIPT_MOVEMENT_TYPES)})`,
+        isNotNull(m.unitCost),
       ),
     )
-    .orderBy(sparePartMovements.partId, desc(sparePartMovements.createdAt));
-  return new Map(found.map((r) => [r.partId!, r.unitCost!]));
+    .orderBy(desc(m.createdAt))
+    .limit(1)
+    .as("latest");
+  const parts = sql.join(
+    partIds.map((id) => sql`(${id}::uuid)`),
+    sql`, `,
+  );
+  const found = await tx
+    .select({ partId: sql<string>`p.part_id`, unitCost: latest.unitCost })
+    .from(sql`(VALUES ${parts}) AS p(part_id)`)
+    .crossJoinLateral(latest);
+  return new Map(found.flatMap((r) => (r.unitCost === null ? [] : [[r.partId, r.unitCost] as const])));
 }
 
 /**
@@ -145,7 +166,7 @@ export async function addRepairParts(db: DbOrTx, input: AddRepairPartsInput): Pr
       const order = await lockOrder(tx, r.repairOrderId);
       if (!isOpen(order.status)) throw new RepairOrderClosedError(order.id, order.status);
       const partIds = [...new Set(r.parts.map((p) => p.partId))];
-      const costs = await latestCosts(tx, r.warehouseId, partIds);
+      const costs = await latestReceiptCosts(tx, r.warehouseId, partIds);
       const lines = r.parts.map((p) => ({ ...p, unitCost: p.unitCost ?? costs.get(p.partId) ?? "0.00" }));
       const doc = await createStockDocument(tx, {
         docType: "issue",

@@ -30,6 +30,7 @@ import {
   isoDate,
   jsonObject,
   mac,
+  mimeType,
   nonNegativeInt,
   opt,
   positiveInt,
@@ -148,7 +149,7 @@ export const {
 
 const assetAttachmentRefine = {
   fileName: opt(trimmed(TEXT_NAME_MAX)),
-  mimeType: opt(trimmed(255).regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf")),
+  mimeType: opt(mimeType),
   storageKey: opt(trimmed(1024)),
   sizeBytes: opt(nonNegativeInt),
   version: req(positiveInt),

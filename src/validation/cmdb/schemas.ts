@@ -21,7 +21,7 @@ import { code, fieldKey, isoDate, json, opt, req, TEXT_NAME_MAX, trimmed, uuid }
 
 const ciTypeRefine = {
   code: req(code()),
-  name: req(trimmed(255)),
+  name: req(trimmed),
   description: opt(trimmed(TEXT_NAME_MAX * 4)),
 };
 export const {
@@ -44,9 +44,9 @@ export const {
 } = tableSchemas(cmdbCiTypeAttrDefs, fieldDefinitionRefine);
 
 const ciRefine = {
-  name: req(trimmed(255)),
+  name: req(trimmed),
   ciCode: req(code()),
-  ownerTeam: opt(trimmed(255)),
+  ownerTeam: opt(trimmed),
   notes: opt(trimmed(TEXT_NAME_MAX * 20)),
 };
 export const {
@@ -68,8 +68,8 @@ export const {
 
 const relationshipTypeRefine = {
   code: req(code()),
-  name: req(trimmed(255)),
-  reverseName: opt(trimmed(255)),
+  name: req(trimmed),
+  reverseName: opt(trimmed),
 };
 export const {
   insert: insertCmdbRelationshipTypeSchema,
@@ -89,10 +89,10 @@ export const {
 
 const serviceRefine = {
   code: req(code()),
-  name: req(trimmed(255)),
+  name: req(trimmed),
   criticality: opt(trimmed(50)),
-  owner: opt(trimmed(255)),
-  sla: opt(trimmed(255)),
+  owner: opt(trimmed),
+  sla: opt(trimmed),
   status: opt(trimmed(50)),
 };
 export const {

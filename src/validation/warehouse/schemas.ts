@@ -39,7 +39,7 @@ import {
 /** A part's serial number (text here): the rule of an asset's serial_no, bounded by that column. */
 const serialNo = () => code(requireLength(assets.serialNo));
 
-const warehouseRefine = { code: req(code()), name: req(trimmed(255)) };
+const warehouseRefine = { code: req(code()), name: req(trimmed) };
 export const {
   insert: insertWarehouseSchema,
   update: updateWarehouseSchema,
@@ -48,11 +48,11 @@ export const {
 
 const sparePartRefine = {
   partCode: req(code()),
-  name: req(trimmed(255)),
+  name: req(trimmed),
   category: opt(trimmed(100)),
   uom: opt(code(20)),
-  manufacturer: opt(trimmed(255)),
-  model: opt(trimmed(255)),
+  manufacturer: opt(trimmed),
+  model: opt(trimmed),
   spec: opt(jsonObject()),
   minLevel: opt(nonNegativeInt),
 };
@@ -113,11 +113,11 @@ export const {
 
 const repairOrderRefine = {
   code: req(code()),
-  title: req(trimmed(255)),
+  title: req(trimmed),
   description: opt(trimmed(TEXT_NAME_MAX * 20)),
   diagnosis: opt(trimmed(TEXT_NAME_MAX * 20)),
   resolution: opt(trimmed(TEXT_NAME_MAX * 20)),
-  technicianName: opt(trimmed(255)),
+  technicianName: opt(trimmed),
   laborCost: opt(decimal),
   partsCost: opt(decimal),
   downtimeMinutes: opt(nonNegativeInt),
@@ -131,7 +131,7 @@ export const {
 } = tableSchemas(repairOrders, repairOrderRefine);
 
 const repairOrderPartRefine = {
-  partName: opt(trimmed(255)),
+  partName: opt(trimmed),
   qty: req(positiveInt),
   unitCost: opt(decimal),
   serialNo: opt(serialNo()),

@@ -19,6 +19,7 @@ import {
   code,
   correlationId,
   jsonObject,
+  mimeType,
   nonNegativeInt,
   opt,
   positiveInt,
@@ -30,9 +31,9 @@ import {
 } from "../refinements.js";
 
 const workflowRequestRefine = {
-  fromDept: opt(trimmed(255)),
-  toDept: opt(trimmed(255)),
-  requestedBy: opt(trimmed(255)),
+  fromDept: opt(trimmed),
+  toDept: opt(trimmed),
+  requestedBy: opt(trimmed),
   approvedBy: opt(actorUserId()),
   payload: opt(jsonObject()),
 };
@@ -64,7 +65,7 @@ export const {
 
 const attachmentRefine = {
   fileName: req(trimmed(TEXT_NAME_MAX)),
-  mimeType: req(trimmed(255).regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf")),
+  mimeType: req(mimeType),
   storageKey: req(trimmed(1024)),
   sizeBytes: opt(nonNegativeInt),
   version: opt(positiveInt),

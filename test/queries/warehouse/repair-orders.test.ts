@@ -152,6 +152,60 @@ describe("repair orders", () => {
     expect(await checkLedgerInvariant(t.db)).toEqual([]);
   });
 
+  it("a part's default cost is its latest receipt with a cost in that warehouse (transfers in count)", async () => {
+    const receive = async (warehouseId: string, partId: string, unitCost?: string) =>
+      postStockDocument(t.db, {
+        documentId: (
+          await createStockDocument(t.db, {
+            docType: "receipt",
+            warehouseId,
+            lines: [{ partId, qty: 1, unitCost }],
+          })
+        ).id,
+      });
+    const { wh, part } = await stocked(2, "10.00");
+    await receive(wh, part, "25.00"); // newer: this one
+    await receive(wh, part); // newer still, no cost: does not hide 25.00
+    const elsewhere = await makeWarehouse(t.db);
+    await receive(elsewhere, part, "99.00"); // newest, another warehouse
+    const moved = await makePart(t.db);
+    await receive(elsewhere, moved, "7.00");
+    await receive(wh, moved, "5.00");
+    const transfer = await createStockDocument(t.db, {
+      docType: "transfer",
+      warehouseId: elsewhere,
+      targetWarehouseId: wh,
+      lines: [{ partId: moved, qty: 1, unitCost: "6.00" }],
+    });
+    await postStockDocument(t.db, { documentId: transfer.id }); // transfer_in at wh: newest receipt of `moved`
+    const never = await makePart(t.db);
+    await receive(elsewhere, never, "3.00");
+    const order = await openRepairOrder(t.db, {
+      assetId: await makeAsset(),
+      title: "costs",
+      severity: "low",
+    });
+    const added = await addRepairParts(t.db, {
+      repairOrderId: order.id,
+      warehouseId: wh,
+      parts: [
+        { partId: part, qty: 1 },
+        { partId: moved, qty: 1 },
+      ],
+    });
+    expect(Object.fromEntries(added.parts.map((p) => [p.partId, p.unitCost]))).toEqual({
+      [part]: "25.00",
+      [moved]: "6.00",
+    });
+    await expect(
+      addRepairParts(t.db, {
+        repairOrderId: order.id,
+        warehouseId: elsewhere,
+        parts: [{ partId: never, qty: 1 }],
+      }),
+    ).resolves.toMatchObject({ parts: [{ partId: never, unitCost: "3.00" }] });
+  });
+
   it("insufficient stock leaves no document, no part rows and the cost unchanged", async () => {
     const { wh, part } = await stocked(1, "10.00");
     const order = await openRepairOrder(t.db, { assetId: await makeAsset(), title: "disk", severity: "low" });
