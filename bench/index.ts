@@ -85,7 +85,8 @@ function options(argv: string[]) {
     clients: int(values.clients, 8, "clients"),
     poolerClients: int(values["pooler-clients"], 8, "pooler-clients"),
     docs: int(values.docs, 100, "docs"),
-    importRows: values["import-rows"] === undefined ? undefined : int(values["import-rows"], 0, "import-rows"),
+    importRows:
+      values["import-rows"] === undefined ? undefined : int(values["import-rows"], 0, "import-rows"),
   };
 }
 

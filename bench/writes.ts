@@ -151,8 +151,7 @@ async function importBench(url: string, t: Template, rows: number, name: string)
       const start = now();
       if (side === "ours") {
         const result = await importAssets(handle.db, createReadStream(assetsCsv));
-        if (result.inserted !== rows)
-          throw new Error(`${name}: ${result.inserted} of ${rows} rows inserted`);
+        if (result.inserted !== rows) throw new Error(`${name}: ${result.inserted} of ${rows} rows inserted`);
       } else {
         await psql(url, [
           `\\copy assets (id, asset_code, model_id, location_id, status) FROM '${assetsCsv}' WITH (FORMAT csv)`,
