@@ -3,12 +3,12 @@
  *
  * 1. stream: csv-parse -> each row checked by the table's own insert schema (src/validation: the
  *    same zod rules, one per column, as the single-row operations; nothing restated here) ->
- *    COPY FROM STDIN into a temporary staging table typed like the target (postgres.js
- *    `.writable()`, with back-pressure: memory stays flat);
+ *    COPY FROM STDIN into a temporary staging table typed like the target, with each row's new id
+ *    (postgres.js `.writable()`, with back-pressure: memory stays flat);
  * 2. set-wise, in SQL generated from the spec: duplicates of the natural key within the file,
  *    rows whose natural key is already in the table (skipped: a re-run adds nothing), references
  *    given by id (must exist) or by natural key (must name exactly one row);
- * 3. one INSERT ... SELECT of the good rows, with ids drawn in step 2, then the spec's follow-up
+ * 3. one INSERT ... SELECT of the good rows, with the ids drawn in step 1, then the spec's follow-up
  *    (the `created` events) from the same rows. Two plain statements: a data-modifying CTE with
  *    RETURNING (or ON CONFLICT) costs a quarter more here. A concurrent writer that inserts one
  *    of the natural keys after the check makes the INSERT fail on the unique key: nothing is
