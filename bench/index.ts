@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scale <factor>] [--seed <n>] [--reuse] [--json] [--only <group,...>]`
+ * `npm run bench -- [--scale <factor>] [--seed <n>] [--reuse] [--json] [--only <group,...>] [--import-rows <n>]`
  *
  * Loads the production-shaped data set (seed/scale) at `factor` into a scratch database on the bench
  * server (BENCH_DATABASE_URL, else DATABASE_URL; the user must be allowed to CREATE DATABASE), then
@@ -12,6 +12,8 @@
  * big-table scans no index serves), reads, impact, posting, writes, migrate, pooler (through PgBouncer
  * in transaction mode vs direct; skipped when pgbouncer is not installed; `--pooler-clients <n>` adds
  * pooler.mix<n>: n clients through PgBouncer's 8 server connections vs n direct connections).
+ * `--import-rows <n>` sets the rows of the import.assets file (default: factor x 1,000,000, at least
+ * 2,000; import.assets.small always loads 20,000).
  * Exit codes: 0 done, 1 failure, 2 usage / no server URL.
  */
 
@@ -32,7 +34,7 @@ import { benchPosting } from "./posting.js";
 import { benchReads } from "./reads.js";
 import { type BenchReport, formatTable } from "./report.js";
 import { scaleDatabase } from "./scale-db.js";
-import { benchWrites } from "./writes.js";
+import { benchWrites, importRowsFor } from "./writes.js";
 
 const GROUPS = ["plans", "reads", "impact", "posting", "writes", "migrate", "pooler"] as const;
 type Group = (typeof GROUPS)[number];
@@ -51,6 +53,7 @@ function options(argv: string[]) {
       clients: { type: "string", default: "8" },
       "pooler-clients": { type: "string", default: "8" },
       docs: { type: "string", default: "100" },
+      "import-rows": { type: "string" },
     },
     allowPositionals: false,
   });
@@ -82,6 +85,8 @@ function options(argv: string[]) {
     clients: int(values.clients, 8, "clients"),
     poolerClients: int(values["pooler-clients"], 8, "pooler-clients"),
     docs: int(values.docs, 100, "docs"),
+    importRows:
+      values["import-rows"] === undefined ? undefined : int(values["import-rows"], 0, "import-rows"),
   };
 }
 
@@ -144,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
     await step("writes", () =>
       benchWrites(db.url, {
         perWorker: o.factor >= 0.5 ? 300 : 100,
-        importRows: o.factor >= 0.5 ? 200_000 : 20_000,
+        importRows: o.importRows ?? importRowsFor(o.factor),
       }),
     );
     await step("migrate", () => benchMigrate(url));

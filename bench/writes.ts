@@ -1,12 +1,13 @@
 /**
  * Writes of assets: createAsset in a loop (one connection, then 8 workers) against the bare
  * equivalent (one statement inserting the asset and its `created` event), and bulk import
- * (importAssets against psql \copy of the same CSV). Rows created here are coded BENCH-* and
- * deleted afterwards.
+ * (importAssets against psql \copy of the same CSV) of a file that follows the scale
+ * (`import.assets`) and of a small one (`import.assets.small`). Rows created here are coded
+ * BENCH-* and deleted afterwards.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -42,6 +43,15 @@ async function loop(
   );
   return (workers * perWorker) / ((now() - start) / 1000);
 }
+
+/**
+ * Rows of the `import.assets` file: the issue states the import's goal for a million rows into the
+ * factor-1 data set, so the file follows the scale (factor x 1,000,000), with a floor that keeps
+ * CI's tiny factor fast; `import.assets.small` always loads SMALL_IMPORT_ROWS, where the fixed costs
+ * (parsing in Node, the staging table, the checks) weigh most.
+ */
+export const SMALL_IMPORT_ROWS = 20_000;
+export const importRowsFor = (factor: number) => Math.max(2_000, Math.round(factor * 1_000_000));
 
 export async function benchWrites(
   url: string,
@@ -86,7 +96,8 @@ export async function benchWrites(
         await Promise.all([handle.close(), raw.end()]);
       }
     }
-    measures.push(await importBench(url, t, o.importRows));
+    measures.push(await importBench(url, t, o.importRows, "import.assets"));
+    measures.push(await importBench(url, t, SMALL_IMPORT_ROWS, "import.assets.small"));
     await admin`DELETE FROM assets WHERE asset_code LIKE 'BENCH-%'`;
   } finally {
     await admin.end();
@@ -101,12 +112,15 @@ export async function benchWrites(
  * validation: each side twice on its own files of fresh codes, alternating, the mean of each side.
  * The imported rows are deleted by the caller (BENCH-*; events go with them by ON DELETE CASCADE).
  */
-async function importBench(url: string, t: Template, rows: number): Promise<Measure> {
+async function importBench(url: string, t: Template, rows: number, name: string): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), "netops-bench-import-"));
-  const tag = Date.now().toString(36);
+  const tag = `${Date.now().toString(36)}${name === "import.assets" ? "" : "s"}`;
+  // Written in slices: a factor-1 file (a million rows, ~100 MB) is never one string.
   const files = (side: string, run: number) => {
     const assetsCsv = join(dir, `${side}${run}.csv`);
     const eventsCsv = join(dir, `${side}${run}.events.csv`);
+    const fa = openSync(assetsCsv, "w");
+    const fe = side === "bare" ? openSync(eventsCsv, "w") : null;
     let body = side === "ours" ? "asset_code,model_id,location_id,status\n" : "";
     let events = "";
     for (let k = 0; k < rows; k++) {
@@ -117,9 +131,15 @@ async function importBench(url: string, t: Template, rows: number): Promise<Meas
         body += `${id},${code},${t.modelId},${t.locationId},in_stock\n`;
         events += `${id},created,"{""assetCode"": ""${code}"", ""status"": ""in_stock""}"\n`;
       }
+      if (body.length >= 1 << 20 || k === rows - 1) {
+        writeSync(fa, body);
+        if (fe !== null) writeSync(fe, events);
+        body = "";
+        events = "";
+      }
     }
-    writeFileSync(assetsCsv, body);
-    if (side === "bare") writeFileSync(eventsCsv, events);
+    closeSync(fa);
+    if (fe !== null) closeSync(fe);
     return { assetsCsv, eventsCsv };
   };
   // As the CLI runs it: no statement timeout (a large file's insert runs for minutes).
@@ -131,8 +151,7 @@ async function importBench(url: string, t: Template, rows: number): Promise<Meas
       const start = now();
       if (side === "ours") {
         const result = await importAssets(handle.db, createReadStream(assetsCsv));
-        if (result.inserted !== rows)
-          throw new Error(`import.assets: ${result.inserted} of ${rows} rows inserted`);
+        if (result.inserted !== rows) throw new Error(`${name}: ${result.inserted} of ${rows} rows inserted`);
       } else {
         await psql(url, [
           `\\copy assets (id, asset_code, model_id, location_id, status) FROM '${assetsCsv}' WITH (FORMAT csv)`,
@@ -147,7 +166,7 @@ async function importBench(url: string, t: Template, rows: number): Promise<Meas
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return throughput(
-    "import.assets",
+    name,
     "rows/s",
     mean(rates.ours),
     mean(rates.bare),

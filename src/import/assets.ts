@@ -21,8 +21,12 @@ export const assetImport: ImportSpec = {
     vendor_id: { table: "vendors", key: "name", label: "vendor" },
   },
   idColumn: "id",
+  // In asset id order: the events' (asset_id, created_at) index and the foreign key's probes of
+  // assets_pkey then walk their pages in order instead of at random (100,000 events into the
+  // factor-1 table: 32-33 s against 51-59 s, server CPU 6.0 s against 8.6-10.1 s).
   afterInsert: (inserted) => `INSERT INTO asset_events (asset_id, event_type, payload)
-    SELECT id, 'created', jsonb_build_object('assetCode', asset_code, 'status', status, 'source', 'import') FROM ${inserted}`,
+    SELECT id, 'created', jsonb_build_object('assetCode', asset_code, 'status', status, 'source', 'import')
+      FROM ${inserted} ORDER BY id`,
 };
 
 export function importAssets(db: DbOrTx, input: Readable, options?: ImportOptions): Promise<ImportResult> {

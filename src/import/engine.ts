@@ -3,12 +3,12 @@
  *
  * 1. stream: csv-parse -> each row checked by the table's own insert schema (src/validation: the
  *    same zod rules, one per column, as the single-row operations; nothing restated here) ->
- *    COPY FROM STDIN into a temporary staging table typed like the target (postgres.js
- *    `.writable()`, with back-pressure: memory stays flat);
+ *    COPY FROM STDIN into a temporary staging table typed like the target, with each row's new id
+ *    (postgres.js `.writable()`, with back-pressure: memory stays flat);
  * 2. set-wise, in SQL generated from the spec: duplicates of the natural key within the file,
  *    rows whose natural key is already in the table (skipped: a re-run adds nothing), references
  *    given by id (must exist) or by natural key (must name exactly one row);
- * 3. one INSERT ... SELECT of the good rows, with ids drawn in step 2, then the spec's follow-up
+ * 3. one INSERT ... SELECT of the good rows, with the ids drawn in step 1, then the spec's follow-up
  *    (the `created` events) from the same rows. Two plain statements: a data-modifying CTE with
  *    RETURNING (or ON CONFLICT) costs a quarter more here. A concurrent writer that inserts one
  *    of the natural keys after the check makes the INSERT fail on the unique key: nothing is
@@ -17,6 +17,7 @@
  * `allOrNothing` (with any reject) roll the transaction back: nothing is written. A process killed
  * half-way never commits, so it leaves no partial rows.
  */
+import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { getTableColumns, getTableName, is, SQL } from "drizzle-orm";
@@ -68,7 +69,7 @@ export interface ImportSpec {
   /** Columns never taken from the file (generated ids, timestamps). */
   excluded: string[];
   references: Record<string, ReferenceSpec>;
-  /** Primary key column, filled with gen_random_uuid() before the insert (the follow-up needs it). */
+  /** Primary key column (uuid), drawn before the insert (the follow-up needs it). */
   idColumn: string;
   /** SQL run after the insert; `inserted` is a FROM item of the rows inserted (all columns). */
   afterInsert?: (inserted: string) => string;
@@ -250,10 +251,15 @@ function planFor(spec: ImportSpec, header: string[]): Plan {
   return { width: header.length, columns, defaults };
 }
 
-/** Staging columns: line, then each file column typed like the target, plus `<ref>__key` text. */
+/**
+ * Staging columns: line, the new row's id, then each file column typed like the target, plus
+ * `<ref>__key` text. The id is drawn by the client (randomUUID, as random as gen_random_uuid()):
+ * gen_random_uuid() in the checks cost 90 ms of server CPU per 20,000 rows here, 40 % of them.
+ */
 function stagingColumns(plan: Plan): { name: string; type: string }[] {
   return [
     { name: "__line", type: "integer" },
+    { name: "__id", type: "uuid" },
     ...plan.columns.flatMap((c) => [
       { name: c.name, type: c.column.getSQLType() },
       ...(c.ref ? [{ name: `${c.name}__key`, type: "text" }] : []),
@@ -351,7 +357,7 @@ function checkSql(spec: ImportSpec, plan: Plan): { create: string; insert: strin
       SELECT s.*, first_value(s.__line) OVER w AS __first, row_number() OVER w AS __rank
         FROM import_staging s ${keyJoins.join(" ")} WINDOW w AS (PARTITION BY ${partition} ORDER BY s.__line)
     )
-    SELECT s.__line, gen_random_uuid() AS ${qi(spec.idColumn)}, ${resolved.join(", ")},
+    SELECT s.__line, s.__id AS ${qi(spec.idColumn)}, ${resolved.join(", ")},
            ${caseOf(1)} AS __field, ${caseOf(2)} AS __reason,
            s.__rank = 1 AND e.found IS NOT NULL AS __existing
       FROM ranked s
@@ -466,7 +472,7 @@ export async function runImport(
       }
       const staged = (c: Plan["columns"][number]) => (c.extra ? extra[c.name] : data[c.key]);
       let k = 0;
-      const values = [String(line)];
+      const values = [String(line), randomUUID()];
       for (const c of plan.columns) {
         const text = c.index === null ? "" : (fields[c.index] as string);
         if (c.ref) {

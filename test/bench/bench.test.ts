@@ -37,6 +37,7 @@ const EXPECTED = [
   "create_asset.loop",
   "create_asset.loop8",
   "import.assets",
+  "import.assets.small",
   "migrate.empty",
   // The pooler group starts a PgBouncer; without pgbouncer installed it measures nothing (CI installs it).
   ...(process.env.CI === "true" || existsSync("/usr/sbin/pgbouncer") ? ["pooler.get", "pooler.mix8"] : []),
