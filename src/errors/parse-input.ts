@@ -1,6 +1,7 @@
 /** Input validation at the edge of every operation: zod's result, or one ValidationError. */
 import type { z } from "zod";
 import { INPUT_MAX_SIZE, inputShapeIssues, stringProblem } from "../validation/input-shape.js";
+import { passThroughTest } from "../validation/refinements.js";
 import { ValidationError } from "./base.js";
 
 /** The parsed (and normalised) value, or a ValidationError listing every field-level issue. */
@@ -39,6 +40,7 @@ export function inputParser<S extends z.ZodObject>(schema: S): (input: unknown) 
     return {
       key,
       field,
+      unchanged: passThroughTest(field),
       omitWhenAbsent: field._zod.optin === "optional" && field._zod.optout === "optional",
     };
   });
@@ -70,13 +72,18 @@ export function inputParser<S extends z.ZodObject>(schema: S): (input: unknown) 
     if (size > INPUT_MAX_SIZE) return undefined;
     const out: Record<string, unknown> = {};
     const values = input as Record<string, unknown>;
-    for (const { key, field, omitWhenAbsent } of fields) {
+    for (const { key, field, unchanged, omitWhenAbsent } of fields) {
       if (!given.includes(key)) {
         // Absent (zod's `key in input`: a non-enumerable or inherited one is there for zod).
         if (omitWhenAbsent && !(key in values)) continue;
         return undefined; // a default, a missing required field: zod decides
       }
-      const result = field.safeParse(values[key]);
+      const value = values[key];
+      if (unchanged && typeof value === "string" && unchanged(value)) {
+        out[key] = value; // what the rule would return (its pass-through test)
+        continue;
+      }
+      const result = field.safeParse(value);
       if (!result.success) return undefined;
       out[key] = result.data;
     }

@@ -15,7 +15,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
-import { NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
+import { inputParser, NotFoundError, parseInput, withDbErrors } from "../../errors/index.js";
 import { cmdbCis, cmdbServices } from "../../schema/cmdb/tables.js";
 import {
   DEFAULT_MAX_DEPTH,
@@ -25,7 +25,7 @@ import {
   MAX_DEPTH_LIMIT,
   serviceMapInput,
 } from "../../validation/cmdb/schemas.js";
-import { flatRows, preparedPer } from "../shared/prepared.js";
+import { preparedPer, preparedRows } from "../shared/prepared.js";
 
 export { DEFAULT_MAX_DEPTH, IMPACT_DIRECTIONS, type ImpactDirection, MAX_DEPTH_LIMIT };
 
@@ -110,8 +110,9 @@ const reachedColumns = {
 };
 
 const impactQuery = (direction: ImpactDirection) =>
-  preparedPer(`netops_impact_${direction}`, (db, name) =>
-    flatRows(
+  preparedRows<ReachedCi>(
+    `netops_impact_${direction}`,
+    (db, name) =>
       db
         .select(reachedColumns)
         .from(
@@ -119,26 +120,32 @@ const impactQuery = (direction: ImpactDirection) =>
         )
         .orderBy(sql`impact.depth`, sql`impact.ci_code`)
         .prepare(name),
-    ),
+    { read: true },
   );
 const impactQueries = { dependencies: impactQuery("dependencies"), dependents: impactQuery("dependents") };
 
-const ciExists = preparedPer("netops_ci_exists", (db, name) =>
-  db
-    .select({ id: cmdbCis.id })
-    .from(cmdbCis)
-    .where(sql`${cmdbCis.id} = ${sql.placeholder("id")}::uuid`)
-    .prepare(name),
+const ciExists = preparedRows<{ id: string }>(
+  "netops_ci_exists",
+  (db, name) =>
+    db
+      .select({ id: cmdbCis.id })
+      .from(cmdbCis)
+      .where(sql`${cmdbCis.id} = ${sql.placeholder("id")}::uuid`)
+      .prepare(name),
+  { read: true },
 );
+
+// The common input skips zod's object parse (inputParser; client CPU per call, issue 15).
+const parseImpactInput = inputParser(impactInput);
 
 /** What a CI depends on ("dependencies") or what depends on it ("dependents"), to `maxDepth`. */
 export async function impactAnalysis(db: DbOrTx, input: ImpactInput): Promise<ImpactResult> {
   return withDbErrors("impactAnalysis", async () => {
-    const q = parseInput(impactInput, input);
-    const reached = await impactQueries[q.direction](db).execute({ root: q.ciId, maxDepth: q.maxDepth });
+    const q = parseImpactInput(input);
+    const reached = await impactQueries[q.direction](db, { root: q.ciId, maxDepth: q.maxDepth });
     // Only an empty walk needs telling apart "isolated CI" from "no such CI": one round trip otherwise.
     if (reached.length === 0) {
-      const [found] = await ciExists(db).execute({ id: q.ciId });
+      const [found] = await ciExists(db, { id: q.ciId });
       if (!found) throw new NotFoundError("CI", q.ciId);
     }
     return { ciId: q.ciId, direction: q.direction, maxDepth: q.maxDepth, reached };
@@ -205,28 +212,31 @@ export function serviceMapSql(service: SQL, maxDepth: SQL): SQL {
       LEFT JOIN cmdb_relationship_types rt ON rt.id = x.rel_type_id`;
 }
 
-const serviceMapQuery = preparedPer("netops_service_map", (db, name) =>
-  db
-    .select({
-      ciId: sql<string>`map.ci_id`,
-      ciCode: sql<string>`map.ci_code`,
-      name: sql<string>`map.name`,
-      typeCode: sql<string | null>`map.type_code`,
-      status: sql<string | null>`map.status`,
-      environment: sql<string | null>`map.environment`,
-      depth: sql<number>`map.depth`.mapWith(Number),
-      role: sql<string | null>`map.role`,
-      memberCiId: sql<string>`map.member_ci_id`,
-      relationshipId: sql<string | null>`map.rel_id`,
-      relationshipCode: sql<string | null>`map.rel_code`,
-      viaCiId: sql<string | null>`map.via_ci_id`,
-      outEdges: sql<[string, string, string | null][] | string>`map.out_edges`,
-    })
-    .from(
-      sql`(${serviceMapSql(sql`${sql.placeholder("service")}::uuid`, sql`${sql.placeholder("maxDepth")}::int`)}) AS map`,
-    )
-    .orderBy(sql`map.depth`, sql`map.ci_code`)
-    .prepare(name),
+const serviceMapQuery = preparedPer(
+  "netops_service_map",
+  (db, name) =>
+    db
+      .select({
+        ciId: sql<string>`map.ci_id`,
+        ciCode: sql<string>`map.ci_code`,
+        name: sql<string>`map.name`,
+        typeCode: sql<string | null>`map.type_code`,
+        status: sql<string | null>`map.status`,
+        environment: sql<string | null>`map.environment`,
+        depth: sql<number>`map.depth`.mapWith(Number),
+        role: sql<string | null>`map.role`,
+        memberCiId: sql<string>`map.member_ci_id`,
+        relationshipId: sql<string | null>`map.rel_id`,
+        relationshipCode: sql<string | null>`map.rel_code`,
+        viaCiId: sql<string | null>`map.via_ci_id`,
+        outEdges: sql<[string, string, string | null][] | string>`map.out_edges`,
+      })
+      .from(
+        sql`(${serviceMapSql(sql`${sql.placeholder("service")}::uuid`, sql`${sql.placeholder("maxDepth")}::int`)}) AS map`,
+      )
+      .orderBy(sql`map.depth`, sql`map.ci_code`)
+      .prepare(name),
+  { read: true },
 );
 
 /** A service's member CIs and everything they depend on, to maxDepth, in one recursive query. */

@@ -52,18 +52,21 @@ export async function createSession(db: DbOrTx, input: CreateSessionInput): Prom
   });
 }
 
-const validByToken = preparedPer("session_by_token", (db, name) =>
-  db
-    .select()
-    .from(sessions)
-    .where(
-      and(
-        eq(sessions.token, sql.placeholder("digest")),
-        eq(sessions.isRevoked, false),
-        gt(sessions.expiresAt, sql`now()`),
-      ),
-    )
-    .prepare(name),
+const validByToken = preparedPer(
+  "session_by_token",
+  (db, name) =>
+    db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.token, sql.placeholder("digest")),
+          eq(sessions.isRevoked, false),
+          gt(sessions.expiresAt, sql`now()`),
+        ),
+      )
+      .prepare(name),
+  { read: false }, // read your own writes: a session created a moment ago must validate, and a replica may lag
 );
 
 /** Hot path (prepared, served by the unique index on token): the valid session of a token, or null. */

@@ -8,9 +8,20 @@ import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 import type { DbOrTx } from "../../db.js";
 
-export function preparedPer<P>(name: string, build: (db: DbOrTx, name: string) => P): (db: DbOrTx) => P {
+/**
+ * A prepared statement per handle, built once on first use. `route` says, where it is defined,
+ * whether the statement only reads: on a handle with replicas it is built on, and run by, the
+ * handle {@link routed} picks (a replica per call for a read, the primary for a write), so no
+ * statement is pinned to the replica drizzle happened to pick when it was built.
+ */
+export function preparedPer<P>(
+  name: string,
+  build: (db: DbOrTx, name: string) => P,
+  route: RowsRoute,
+): (db: DbOrTx) => P {
   const cache = new WeakMap<DbOrTx, P>();
-  return (db) => {
+  return (handle) => {
+    const db = routed(handle, route);
     let prepared = cache.get(db);
     if (!prepared) {
       prepared = build(db, name);
@@ -72,20 +83,24 @@ export function preparedRows<R>(
   build: (db: DbOrTx, name: string) => PgPreparedQuery<PreparedQueryConfig & { execute: R[] }>,
   route: RowsRoute,
 ): (db: DbOrTx, values: Record<string, unknown>) => Promise<R[]> {
-  const statement = preparedPer(name, (db, statementName) => {
-    // Elsewhere (PGlite) drizzle runs it, with the same compiled mapping.
-    const drizzlePrepared = flatRows(build(db, statementName));
-    const session = db._.session;
-    const mapRow = flatRowMapper((drizzlePrepared as { fields?: SelectedField[] }).fields);
-    if (!is(session, PostgresJsSession) || !mapRow) return { drizzlePrepared, direct: undefined };
-    const { sql: text, params } = drizzlePrepared.getQuery();
-    return {
-      drizzlePrepared,
-      direct: { client: session.client as Sql, text, fill: placeholderFiller(params), mapRow },
-    };
-  });
+  const statement = preparedPer(
+    name,
+    (db, statementName) => {
+      // Elsewhere (PGlite) drizzle runs it, with the same compiled mapping.
+      const drizzlePrepared = flatRows(build(db, statementName));
+      const session = db._.session;
+      const mapRow = flatRowMapper((drizzlePrepared as { fields?: SelectedField[] }).fields);
+      if (!is(session, PostgresJsSession) || !mapRow) return { drizzlePrepared, direct: undefined };
+      const { sql: text, params } = drizzlePrepared.getQuery();
+      return {
+        drizzlePrepared,
+        direct: { client: session.client as Sql, text, fill: placeholderFiller(params), mapRow },
+      };
+    },
+    route,
+  );
   return async (db, values) => {
-    const { drizzlePrepared, direct } = statement(routed(db, route));
+    const { drizzlePrepared, direct } = statement(db);
     if (!direct) return drizzlePrepared.execute(values);
     const rows = await direct.client.unsafe(direct.text, direct.fill(values), { prepare: true }).values();
     const out: R[] = new Array(rows.length);
@@ -183,14 +198,16 @@ function flatRowMapper(
   const keys = fields.map((f) => f.path[0] as string);
   const decoders = fields.map((f) => decoderOf(f.field));
   if (decoders.includes(undefined)) return undefined;
-  const n = keys.length;
-  return (row) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) {
-      const raw = row[i];
-      const decoder = decoders[i];
-      out[keys[i] as string] = raw === null || !decoder ? raw : decoder.mapFromDriverValue(raw);
-    }
-    return out;
-  };
+  // One object literal per selection, compiled once: V8 builds it with the row's final shape at
+  // once, where keyed stores one by one cost ~7,500 instructions per row (callgrind; the 17,000
+  // rows of an impact walk from a hub: client CPU 1.37x bare postgres.js with the loop, 1.05x
+  // with the literal). The keys are the selection's own (schema field names), quoted by
+  // JSON.stringify; nothing of a row's values reaches the source.
+  const entries = keys.map((key, i) => {
+    const value = decoders[i] ? `r[${i}] === null ? null : d[${i}].mapFromDriverValue(r[${i}])` : `r[${i}]`;
+    return `${JSON.stringify(key)}: ${value}`;
+  });
+  return new Function("d", `return (r) => ({ ${entries.join(", ")} });`)(decoders) as (
+    row: unknown[],
+  ) => Record<string, unknown>;
 }

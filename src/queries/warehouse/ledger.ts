@@ -77,21 +77,24 @@ export interface StockLevel {
 const arrayLiteral = (values: readonly (string | number | null | undefined)[]) =>
   `{${values.map((v) => (v === null || v === undefined ? "NULL" : String(v))).join(",")}}`;
 
-const applyStatement = preparedPer("netops_apply_movements", (db, name) =>
-  db
-    .select({
-      warehouseId: sql<string>`a.warehouse_id`,
-      partId: sql<string>`a.part_id`,
-      onHand: sql<number>`a.on_hand`.mapWith(Number),
-      reserved: sql<number>`a.reserved`.mapWith(Number),
-    })
-    .from(
-      sql`netops_apply_movements(${sql.placeholder("warehouseIds")}::uuid[], ${sql.placeholder("partIds")}::uuid[],
+const applyStatement = preparedPer(
+  "netops_apply_movements",
+  (db, name) =>
+    db
+      .select({
+        warehouseId: sql<string>`a.warehouse_id`,
+        partId: sql<string>`a.part_id`,
+        onHand: sql<number>`a.on_hand`.mapWith(Number),
+        reserved: sql<number>`a.reserved`.mapWith(Number),
+      })
+      .from(
+        sql`netops_apply_movements(${sql.placeholder("warehouseIds")}::uuid[], ${sql.placeholder("partIds")}::uuid[],
             ${sql.placeholder("types")}::text[], ${sql.placeholder("qtys")}::integer[], ${sql.placeholder("unitCosts")}::numeric[],
             ${sql.placeholder("refType")}::text, ${sql.placeholder("refId")}::uuid, ${sql.placeholder("actorUserId")}::text,
             ${sql.placeholder("correlationId")}::text) AS a`,
-    )
-    .prepare(name),
+      )
+      .prepare(name),
+  { read: false }, // it writes the ledger: the primary
 );
 
 /**

@@ -9,22 +9,25 @@ import { preparedPer } from "../shared/prepared.js";
 import { one } from "../shared/rows.js";
 import { applyMovements, MOVEMENT_EFFECT, type MovementType, type StockLevel } from "./ledger.js";
 
-const stockLevelQuery = preparedPer("netops_stock_level", (db, name) =>
-  db
-    .select({
-      warehouseId: sparePartStock.warehouseId,
-      partId: sparePartStock.partId,
-      onHand: sql<number>`coalesce(${sparePartStock.onHand}, 0)`.mapWith(Number),
-      reserved: sql<number>`coalesce(${sparePartStock.reserved}, 0)`.mapWith(Number),
-    })
-    .from(sparePartStock)
-    .where(
-      and(
-        eq(sparePartStock.warehouseId, sql.placeholder("warehouseId")),
-        eq(sparePartStock.partId, sql.placeholder("partId")),
-      ),
-    )
-    .prepare(name),
+const stockLevelQuery = preparedPer(
+  "netops_stock_level",
+  (db, name) =>
+    db
+      .select({
+        warehouseId: sparePartStock.warehouseId,
+        partId: sparePartStock.partId,
+        onHand: sql<number>`coalesce(${sparePartStock.onHand}, 0)`.mapWith(Number),
+        reserved: sql<number>`coalesce(${sparePartStock.reserved}, 0)`.mapWith(Number),
+      })
+      .from(sparePartStock)
+      .where(
+        and(
+          eq(sparePartStock.warehouseId, sql.placeholder("warehouseId")),
+          eq(sparePartStock.partId, sql.placeholder("partId")),
+        ),
+      )
+      .prepare(name),
+  { read: true },
 );
 
 /** Stock of one part in one warehouse (zeros when it has never been stocked there). */
@@ -95,31 +98,34 @@ export interface LowStockRow {
 
 const available = sql<number>`coalesce(${sparePartStock.onHand}, 0) - coalesce(${sparePartStock.reserved}, 0)`;
 
-const lowStockQuery = preparedPer("netops_low_stock", (db, name) =>
-  db
-    .select({
-      warehouseId: sql<string>`${warehouses.id}`,
-      warehouseCode: warehouses.code,
-      partId: sql<string>`${spareParts.id}`,
-      partCode: spareParts.partCode,
-      partName: spareParts.name,
-      onHand: sql<number>`coalesce(${sparePartStock.onHand}, 0)`.mapWith(Number),
-      reserved: sql<number>`coalesce(${sparePartStock.reserved}, 0)`.mapWith(Number),
-      available: available.mapWith(Number),
-      minLevel: sql<number>`coalesce(${spareParts.minLevel}, 0)`.mapWith(Number),
-      shortage: sql<number>`coalesce(${spareParts.minLevel}, 0) - (${available})`.mapWith(Number),
-    })
-    .from(sparePartStock)
-    .innerJoin(spareParts, eq(spareParts.id, sparePartStock.partId))
-    .innerJoin(warehouses, eq(warehouses.id, sparePartStock.warehouseId))
-    .where(
-      and(
-        sql`${available} < coalesce(${spareParts.minLevel}, 0)`,
-        sql`(${sql.placeholder("warehouseId")}::uuid IS NULL OR ${sparePartStock.warehouseId} = ${sql.placeholder("warehouseId")}::uuid)`,
-      ),
-    )
-    .orderBy(sql`10 DESC`, warehouses.code, spareParts.partCode)
-    .prepare(name),
+const lowStockQuery = preparedPer(
+  "netops_low_stock",
+  (db, name) =>
+    db
+      .select({
+        warehouseId: sql<string>`${warehouses.id}`,
+        warehouseCode: warehouses.code,
+        partId: sql<string>`${spareParts.id}`,
+        partCode: spareParts.partCode,
+        partName: spareParts.name,
+        onHand: sql<number>`coalesce(${sparePartStock.onHand}, 0)`.mapWith(Number),
+        reserved: sql<number>`coalesce(${sparePartStock.reserved}, 0)`.mapWith(Number),
+        available: available.mapWith(Number),
+        minLevel: sql<number>`coalesce(${spareParts.minLevel}, 0)`.mapWith(Number),
+        shortage: sql<number>`coalesce(${spareParts.minLevel}, 0) - (${available})`.mapWith(Number),
+      })
+      .from(sparePartStock)
+      .innerJoin(spareParts, eq(spareParts.id, sparePartStock.partId))
+      .innerJoin(warehouses, eq(warehouses.id, sparePartStock.warehouseId))
+      .where(
+        and(
+          sql`${available} < coalesce(${spareParts.minLevel}, 0)`,
+          sql`(${sql.placeholder("warehouseId")}::uuid IS NULL OR ${sparePartStock.warehouseId} = ${sql.placeholder("warehouseId")}::uuid)`,
+        ),
+      )
+      .orderBy(sql`10 DESC`, warehouses.code, spareParts.partCode)
+      .prepare(name),
+  { read: true },
 );
 
 /**

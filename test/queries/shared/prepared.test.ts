@@ -184,16 +184,20 @@ describe("flatRows gives drizzle's rows", () => {
 
 describe("preparedPer", () => {
   let builds = 0;
-  const byCode = preparedPer("netops_probe_by_code", (db: DbOrTx, name) => {
-    builds++;
-    return flatRows(
-      db
-        .select()
-        .from(probe)
-        .where(eq(probe.code, sql.placeholder("code")))
-        .prepare(name),
-    );
-  });
+  const byCode = preparedPer(
+    "netops_probe_by_code",
+    (db: DbOrTx, name) => {
+      builds++;
+      return flatRows(
+        db
+          .select()
+          .from(probe)
+          .where(eq(probe.code, sql.placeholder("code")))
+          .prepare(name),
+      );
+    },
+    { read: true },
+  );
 
   it("builds a statement once per handle and once per transaction handle", async () => {
     expect(byCode(t.db)).toBe(byCode(t.db));
@@ -275,6 +279,28 @@ describe.runIf(onServer())("preparedRows on a handle with replicas (createDb's w
   it("a statement that is not a read runs on the primary", async () => {
     for (let i = 0; i < 5; i++)
       expect(await write(db, { code: "A-1" })).toEqual([{ app: "primary", code: "A-1" }]);
+  });
+
+  it("preparedPer (drizzle's own prepared query) routes the same way: reads to both replicas, writes to the primary", async () => {
+    const by = (route: boolean) =>
+      preparedPer(
+        `netops_probe_per_${route ? "read" : "write"}`,
+        (handle, name) =>
+          handle
+            .select({ app: sql<string>`current_setting('application_name')` })
+            .from(probe)
+            .where(eq(probe.code, sql.placeholder("code")))
+            .prepare(name),
+        { read: route },
+      );
+    const [perRead, perWrite] = [by(true), by(false)];
+    const apps = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const [row] = await perRead(db).execute({ code: "A-1" });
+      apps.add(row?.app as string);
+    }
+    expect([...apps].sort()).toEqual(["replica-a", "replica-b"]);
+    expect(await perWrite(db).execute({ code: "A-1" })).toEqual([{ app: "primary" }]);
   });
 
   it("the driver's error from the direct path is mapped by withDbErrors like drizzle's wrapped one", async () => {
