@@ -115,6 +115,9 @@ const blockersOf = (pid: number) => sql`SELECT b.pid, b.application_name, coales
 export const firstBlockerSampleMs = (lockTimeoutMs: number) =>
   Math.max(50, Math.min(1_000, Math.floor(lockTimeoutMs / 4)));
 
+/** A lock timeout up to this opens the blocker watch's connection before the first statement. */
+const SHORT_LOCK_TIMEOUT_MS = 1_000;
+
 /**
  * While statements run, sample what blocks them from another connection: once no statement has
  * answered for firstBlockerSampleMs(), then every 250 ms; `progress()` (a statement of a pipelined
@@ -299,6 +302,11 @@ export async function withMigrationSession<T>(
       }
     }
     locked = true;
+    // With a lock timeout of a second or less, the wait can be over before the watcher has opened
+    // its connection on a loaded machine (at load 15 a sample on a new connection took 200 ms, and a
+    // 200 ms timeout went unexplained): open it before the first statement.
+    if (watcherPool && lockTimeoutMs > 0 && lockTimeoutMs <= SHORT_LOCK_TIMEOUT_MS)
+      await rows(watcherPool, sql`SELECT 1`).catch(() => {});
     const lockTimeout = (statement: string, watch: ReturnType<typeof watchBlockers>, error: unknown) =>
       (driverError(error) as { code?: string }).code === LOCK_NOT_AVAILABLE
         ? new LockTimeoutError(lockTimeoutMs, statement, watch.blockers(), error)
