@@ -10,9 +10,10 @@
  * when it commits, not when the last file does: applying 0003 and 0004 in one transaction kept
  * ACCESS EXCLUSIVE on the tables 0003 altered while 0004 built its indexes, and readers of those
  * tables waited for both. Inside its transaction a migration's statements and its history row are
- * sent at once (session.executeAll: one round trip instead of one per statement; 280 statements one
- * by one took 0.23-0.53 s of round trips at load 9, pipelined 0.06-0.10 s). `singleTransaction`
- * keeps the all-or-nothing run. A migration whose first line is `-- migrate:no-transaction` runs alone, statement by statement, outside any transaction
+ * sent at once (session.executeAll: one round trip instead of one per statement; 280 `SELECT 1` one
+ * by one took 0.23-0.53 s at load 9, pipelined 0.06-0.10 s). `singleTransaction`
+ * keeps the all-or-nothing run. A migration whose first line is `-- migrate:no-transaction` runs
+ * alone, statement by statement, outside any transaction
  * (CREATE INDEX CONCURRENTLY); when one stopped part-way, the next run first drops the INVALID
  * indexes it left (src/migrate/leftovers.ts), then runs it again from the top.
  *
