@@ -6,7 +6,6 @@
  * nothing. Server only. Each run starts a process (the tsx loader when the bundle is stale: seconds
  * each under load), hence the tests' own timeouts.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +13,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../src/db.js";
+import { run as runProcess } from "../migrate/support.js";
 import { makeCi, makeCiType, makeRelType } from "../queries/cmdb/fixtures.js";
 import { onServer, useTestDatabase } from "../support/test-db.js";
 
@@ -38,23 +38,9 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: t.url }) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["scripts/cli.mjs", "src/import/cli.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: undefined, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The import CLI as the npm script runs it (`node scripts/cli.mjs src/import/cli.ts ...`). */
+const run = (args: string[], env: Record<string, string | undefined> = { DATABASE_URL: t.url }) =>
+  runProcess(process.execPath, ["scripts/cli.mjs", "src/import/cli.ts", ...args], env);
 
 const file = (name: string, lines: string[]) => {
   const path = join(dir, name);
