@@ -8,7 +8,8 @@
  *
  * Why (issue 15): the tsx loader (esbuild transforms on a loader thread, one per module) costs more
  * than the migrations it starts; the bundle loads as one file plus the chunks a command needs. The
- * check stats each recorded file (about 360: a few milliseconds).
+ * check stats each recorded file (about 360): 14 ms of CPU in a fresh process, 30 ms when each path
+ * went through path.join (its normaliser, not yet compiled, cost more than the stat calls).
  *
  * Plain JavaScript with no dependency, so it runs before anything is built.
  */
@@ -30,8 +31,10 @@ function freshBundle(entry) {
   if (typeof bundle !== "string" || typeof manifest.files !== "object" || manifest.files === null) {
     return undefined;
   }
-  for (const [path, recorded] of Object.entries(manifest.files)) {
-    const now = statSync(join(ROOT, path), { throwIfNoEntry: false });
+  const root = `${ROOT}/`; // the recorded paths are relative to the root (esbuild metafile inputs)
+  for (const path in manifest.files) {
+    const recorded = manifest.files[path];
+    const now = statSync(root + path, { throwIfNoEntry: false });
     if (recorded === null ? now !== undefined : now?.ctimeMs !== recorded[0] || now?.size !== recorded[1]) {
       return undefined;
     }

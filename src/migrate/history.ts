@@ -12,18 +12,29 @@ export interface AppliedMigration {
   createdAt: number;
 }
 
-/** Same DDL as drizzle-orm's migrator, so either tool can create it first. */
+/**
+ * Same DDL as drizzle-orm's migrator, so either tool can create it first. Both statements are sent
+ * at once (pipelined, in order: one round trip); the first failure is thrown.
+ */
 export async function ensureHistoryTable(db: DbOrTx): Promise<void> {
-  await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(MIGRATIONS_SCHEMA)}`);
-  await db.execute(
-    sql`CREATE TABLE IF NOT EXISTS ${historyTable} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
-  );
+  await Promise.all([
+    db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(MIGRATIONS_SCHEMA)}`).then(() => {}),
+    db
+      .execute(
+        sql`CREATE TABLE IF NOT EXISTS ${historyTable} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
+      )
+      .then(() => {}),
+  ]);
 }
+
+// The history table's name as a literal (two constants of plain lower-case letters): a parameter
+// would cost postgres.js a describe round trip on every run.
+const historyName = sql.raw(`'${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}'`);
 
 export async function historyExists(db: DbOrTx): Promise<boolean> {
   const [row] = await rows<{ exists: boolean }>(
     db,
-    sql`SELECT to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`}) IS NOT NULL AS exists`,
+    sql`SELECT to_regclass(${historyName}) IS NOT NULL AS exists`,
   );
   return row?.exists === true;
 }
@@ -37,8 +48,19 @@ export async function readHistory(db: DbOrTx): Promise<AppliedMigration[]> {
   return found.map((r) => ({ id: Number(r.id), hash: r.hash, createdAt: Number(r.created_at) }));
 }
 
+/**
+ * The history row of a migration as one statement with its values written in: a sha256 in hex and
+ * the journal's whole-number `when`, both checked, so the runner can send it in the same batch as
+ * the migration's own statements (a parameter would need a describe round trip of its own).
+ */
+export function recordAppliedStatement(hash: string, when: number): string {
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a sha256 in hex: ${JSON.stringify(hash)}`);
+  if (!Number.isSafeInteger(when)) throw new Error(`the journal's "when" is not a whole number: ${when}`);
+  return `INSERT INTO "${MIGRATIONS_SCHEMA}"."${MIGRATIONS_TABLE}" ("hash", "created_at") VALUES ('${hash}', ${when})`;
+}
+
 export async function recordApplied(db: DbOrTx, hash: string, when: number): Promise<void> {
-  await db.execute(sql`INSERT INTO ${historyTable} ("hash", "created_at") VALUES (${hash}, ${when})`);
+  await db.execute(sql.raw(recordAppliedStatement(hash, when)));
 }
 
 /** `--accept-modified`: the file was edited on purpose; record its new hash on the same row. */

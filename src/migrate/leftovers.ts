@@ -73,17 +73,21 @@ export function indexesCreatedConcurrently(statements: string[]): CreatedIndex[]
   return found;
 }
 
-/** Those of `indexes` that exist and are INVALID, as schema-qualified, quoted names. */
+/** Those of `indexes` that exist and are INVALID, as schema-qualified, quoted names (one query). */
 export async function invalidIndexes(db: DbOrTx, indexes: CreatedIndex[]): Promise<string[]> {
-  const invalid: string[] = [];
-  for (const index of indexes) {
-    const found = await rows<{ name: string }>(
-      db,
-      sql`SELECT format('%I.%I', n.nspname, c.relname) AS name
-            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE NOT i.indisvalid AND c.relname = ${index.name} AND i.indrelid = to_regclass(${index.table})`,
-    );
-    invalid.push(...found.map((r) => r.name));
-  }
-  return invalid;
+  if (indexes.length === 0) return [];
+  const wanted = sql.join(
+    indexes.map((index, i) => sql`(${i}::int, ${index.name}::text, ${index.table}::text)`),
+    sql`, `,
+  );
+  const found = await rows<{ name: string }>(
+    db,
+    sql`SELECT format('%I.%I', n.nspname, c.relname) AS name
+          FROM (VALUES ${wanted}) AS w(ord, name, tbl)
+          JOIN pg_class c ON c.relname = w.name
+          JOIN pg_index i ON i.indexrelid = c.oid AND i.indrelid = to_regclass(w.tbl)
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE NOT i.indisvalid ORDER BY w.ord`,
+  );
+  return found.map((r) => r.name);
 }

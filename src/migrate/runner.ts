@@ -9,8 +9,11 @@
  * Each migration runs in its own transaction (Flyway's default), so the locks it takes are released
  * when it commits, not when the last file does: applying 0003 and 0004 in one transaction kept
  * ACCESS EXCLUSIVE on the tables 0003 altered while 0004 built its indexes, and readers of those
- * tables waited for both. `singleTransaction` keeps the all-or-nothing run. A migration whose first
- * line is `-- migrate:no-transaction` runs alone, statement by statement, outside any transaction
+ * tables waited for both. Inside its transaction a migration's statements and its history row are
+ * sent at once (session.executeAll: one round trip instead of one per statement; 280 `SELECT 1` one
+ * by one took 0.23-0.53 s at load 9, pipelined 0.06-0.10 s). `singleTransaction`
+ * keeps the all-or-nothing run. A migration whose first line is `-- migrate:no-transaction` runs
+ * alone, statement by statement, outside any transaction
  * (CREATE INDEX CONCURRENTLY); when one stopped part-way, the next run first drops the INVALID
  * indexes it left (src/migrate/leftovers.ts), then runs it again from the top.
  *
@@ -20,7 +23,13 @@
 import { MIGRATIONS_FOLDER } from "../config.js";
 import { type Database, driverError } from "../db.js";
 import { LockTimeoutError, MigrationError, ModifiedMigrationError } from "../errors/operational.js";
-import { ensureHistoryTable, readHistory, recordApplied, rerecordHash } from "./history.js";
+import {
+  ensureHistoryTable,
+  readHistory,
+  recordApplied,
+  recordAppliedStatement,
+  rerecordHash,
+} from "./history.js";
 import { type MigrationFile, readJournal } from "./journal.js";
 import { indexesCreatedConcurrently, invalidIndexes } from "./leftovers.js";
 import {
@@ -82,10 +91,35 @@ function aftermath(
   return `${before}${file.tag} was rolled back.`;
 }
 
-async function applyStatements(
+/** The error for statement `i` of `file` (i = statements.length: its history row). */
+function failure(
+  file: MigrationFile,
+  i: number,
+  error: unknown,
+  single: boolean,
+  committed: string[],
+): MigrationError {
+  const pg = driverError(error) as { message?: string; code?: string };
+  const reason = `${pg.message ?? String(error)}${pg.code ? ` [${pg.code}]` : ""}`;
+  const statement = file.statements[i] ?? recordAppliedStatement(file.hash, file.when);
+  const where =
+    i < file.statements.length
+      ? `failed at statement ${i + 1} of ${file.statements.length}`
+      : "ran, but recording it in the history failed";
+  return new MigrationError(
+    `Migration ${file.tag}.sql ${where}: ${reason}\n  statement: ${oneLine(statement, 160)}\n` +
+      aftermath(file, i, single, committed),
+    file.tag,
+    i,
+    statement,
+    error,
+  );
+}
+
+/** A no-transaction migration: one statement at a time (each commits), then its history row. */
+async function applyAlone(
   session: MigrationSession,
   file: MigrationFile,
-  single: boolean,
   committed: string[],
 ): Promise<void> {
   for (const [i, statement] of file.statements.entries()) {
@@ -93,18 +127,26 @@ async function applyStatements(
       await session.execute(statement);
     } catch (error) {
       if (error instanceof LockTimeoutError) throw error; // retried whole by migrate()
-      const pg = driverError(error) as { message?: string; code?: string };
-      throw new MigrationError(
-        `Migration ${file.tag}.sql failed at statement ${i + 1} of ${file.statements.length}: ` +
-          `${pg.message ?? String(error)}${pg.code ? ` [${pg.code}]` : ""}\n  statement: ${oneLine(statement, 160)}\n` +
-          aftermath(file, i, single, committed),
-        file.tag,
-        i,
-        statement,
-        error,
-      );
+      throw failure(file, i, error, false, committed);
     }
   }
+  await recordApplied(session.db, file.hash, file.when);
+}
+
+/**
+ * A migration inside the caller's transaction: its statements and its history row sent at once
+ * (session.executeAll: one round trip, each statement still its own query, so a failure names its
+ * statement and leaves nothing of the migration).
+ */
+async function applyInTransaction(
+  session: MigrationSession,
+  file: MigrationFile,
+  single: boolean,
+  committed: string[],
+): Promise<void> {
+  await session.executeAll([...file.statements, recordAppliedStatement(file.hash, file.when)], (i, error) =>
+    failure(file, i, error, single, committed),
+  );
 }
 
 /** One pass over the pending migrations; `report` keeps what committed, across retries. */
@@ -160,8 +202,7 @@ async function runPending(
       await rerecord();
       for (const file of pending) {
         const started = performance.now();
-        await applyStatements(session, file, true, []);
-        await recordApplied(db, file.hash, file.when);
+        await applyInTransaction(session, file, true, []);
         const ms = Math.round(performance.now() - started);
         ran.push({ tag: file.tag, ms });
         log(`ran ${file.tag} (${ms} ms)`);
@@ -187,14 +228,12 @@ async function runPending(
         await session.execute(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
         log(`dropped INVALID index ${name} left by an earlier run of ${file.tag} that stopped part-way`);
       }
-      await applyStatements(session, file, false, committedTags());
-      await recordApplied(db, file.hash, file.when);
+      await applyAlone(session, file, committedTags());
     } else {
       await session.transaction(async () => {
         // In the first migration's transaction, so a failure on an empty database leaves nothing.
         if (!historyReady) await ensureHistoryTable(db);
-        await applyStatements(session, file, false, committedTags());
-        await recordApplied(db, file.hash, file.when);
+        await applyInTransaction(session, file, false, committedTags());
       });
       historyReady = true;
     }

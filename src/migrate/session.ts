@@ -17,7 +17,7 @@
  * with pg_blocking_pids() from a second connection of the caller's pool while the statement waits
  * (after the timeout the wait is over and nothing blocks any more).
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 import { type Database, type Driver, driverError, rows } from "../db.js";
@@ -51,6 +51,15 @@ export interface MigrationSession {
   readonly statementTimeoutMs: number;
   /** Run one statement; a lock timeout becomes LockTimeoutError naming the blocker. */
   execute(statement: string): Promise<void>;
+  /**
+   * Inside `transaction()` only: send `statements` back to back and wait for all the answers (one
+   * round trip instead of one per statement; postgres.js pipelines them on the connection, each
+   * still its own query with its own result or error). After a failing statement PostgreSQL
+   * refuses every later one in the transaction (25P02), so none of them has an effect, and the
+   * transaction rolls back. The first failure is thrown: a lock timeout as LockTimeoutError naming
+   * the blocker, any other as `failed(index, error)` (index into `statements`).
+   */
+  executeAll(statements: string[], failed: (index: number, error: unknown) => Error): Promise<void>;
   /** BEGIN, fn, COMMIT; ROLLBACK when fn throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -60,13 +69,29 @@ type PostgresClient = Sql<Record<string, never>>;
 const isPostgresJs = (client: unknown): client is PostgresClient =>
   typeof client === "function" && typeof (client as { reserve?: unknown }).reserve === "function";
 
-/** The session settings, each applied with set_config (parameters, not string-built SQL). */
+/**
+ * A literal for a value the code produced itself (a whole number checked below, a constant). The
+ * session's own statements carry no parameters: postgres.js sends a parameterised statement as a
+ * describe round trip before its execution (it needs the parameter types), and these run once per
+ * migration or per run, on the path of every deploy.
+ */
+const literal = (value: number | string | bigint) =>
+  typeof value === "string" ? `'${value.replaceAll("'", "''")}'` : String(value);
+
+/** The session settings as set_config() calls (session-wide, so they outlive each migration's transaction). */
 function settings(lockTimeoutMs: number, statementTimeoutMs: number) {
-  return sql`SELECT set_config('lock_timeout', ${String(lockTimeoutMs)}, false),
-    set_config('statement_timeout', ${String(statementTimeoutMs)}, false),
-    set_config('application_name', ${MIGRATION_APPLICATION_NAME}, false),
-    set_config('client_connection_check_interval', ${String(CONNECTION_CHECK_INTERVAL_MS)}, false)`;
+  return [
+    ["lock_timeout", lockTimeoutMs],
+    ["statement_timeout", statementTimeoutMs],
+    ["application_name", MIGRATION_APPLICATION_NAME],
+    ["client_connection_check_interval", CONNECTION_CHECK_INTERVAL_MS],
+  ]
+    .map(([name, value]) => `set_config(${literal(name as string)}, ${literal(String(value))}, false)`)
+    .join(", ");
 }
+
+const LOCK_KEY = `${literal(MIGRATION_LOCK_KEY)}::bigint`;
+const TRY_LOCK = `pg_try_advisory_lock(${LOCK_KEY})`;
 
 const RESET = ["lock_timeout", "statement_timeout", "application_name", "client_connection_check_interval"];
 
@@ -82,12 +107,27 @@ const blockersOf = (pid: number) => sql`SELECT b.pid, b.application_name, coales
   FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(${pid}))`;
 
 /**
- * While a statement runs, sample what blocks it from another connection: first after 50 ms, then
- * every 250 ms (a statement that finishes sooner is never sampled). Keeps the last non-empty answer.
+ * When the blocker sampling starts: after a quarter of the lock timeout (at most 1 s, at least 50 ms)
+ * without an answer, so a statement that waits the whole timeout is sampled several times while it
+ * waits, and statements that answer sooner never open the pool's second connection, whose start-up
+ * (a backend forked on the server) and close would cost every deploy.
  */
-function watchBlockers(pool: Database | undefined, pid: number) {
+export const firstBlockerSampleMs = (lockTimeoutMs: number) =>
+  Math.max(50, Math.min(1_000, Math.floor(lockTimeoutMs / 4)));
+
+/** A lock timeout up to this opens the blocker watch's connection before the first statement. */
+const SHORT_LOCK_TIMEOUT_MS = 1_000;
+
+/**
+ * While statements run, sample what blocks them from another connection: once no statement has
+ * answered for firstBlockerSampleMs(), then every 250 ms; `progress()` (a statement of a pipelined
+ * batch answered) starts the wait over and forgets what was sampled. Keeps the last non-empty
+ * answer. Nothing to watch without a lock timeout (lock_timeout 0 waits for ever, no
+ * LockTimeoutError to explain).
+ */
+function watchBlockers(pool: Database | undefined, pid: number, lockTimeoutMs: number) {
   let latest: Blocker[] = [];
-  if (!pool) return { stop: () => {}, blockers: () => latest };
+  if (!pool || lockTimeoutMs === 0) return { stop: () => {}, progress: () => {}, blockers: () => latest };
   let inFlight = false;
   const sample = async () => {
     if (inFlight) return;
@@ -114,17 +154,27 @@ function watchBlockers(pool: Database | undefined, pid: number) {
       inFlight = false;
     }
   };
+  let first: NodeJS.Timeout | undefined;
   let every: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    void sample();
-    every = setInterval(() => void sample(), 250);
-    every.unref();
-  }, 50);
-  first.unref();
+  const stop = () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+  const arm = () => {
+    stop();
+    first = setTimeout(() => {
+      void sample();
+      every = setInterval(() => void sample(), 250);
+      every.unref();
+    }, firstBlockerSampleMs(lockTimeoutMs));
+    first.unref();
+  };
+  arm();
   return {
-    stop: () => {
-      clearTimeout(first);
-      if (every) clearInterval(every);
+    stop,
+    progress: () => {
+      latest = [];
+      arm();
     },
     blockers: () => latest,
   };
@@ -153,6 +203,27 @@ function connectionLost(error: unknown): boolean {
     current = current.cause;
   }
   return false;
+}
+
+/**
+ * Send `queries` on `db`'s connection without waiting for each answer, in order, and wait for all
+ * (`answered` is called as each one succeeds; a failure keeps what the blocker watch sampled).
+ * Every query goes through the same drizzle and postgres.js code, so they reach the connection in
+ * the order given (PGlite runs them one after another in call order too).
+ */
+function pipeline(
+  db: Database,
+  queries: SQL[],
+  answered: () => void = () => {},
+): Promise<PromiseSettledResult<unknown>[]> {
+  return Promise.allSettled(
+    queries.map((q) =>
+      db.execute(q).then((r) => {
+        answered();
+        return r;
+      }),
+    ),
+  );
 }
 
 /**
@@ -201,14 +272,19 @@ export async function withMigrationSession<T>(
   const noteLost = (error: unknown) => {
     if (connectionLost(error)) lost = true;
   };
+  let inTransaction = false;
   try {
-    // Wait for another run as long as it takes (concurrent deploys queue), then bound lock waits.
-    await sessionDb.execute(settings(0, 0));
-    const [pidRow] = await rows<{ pid: number }>(sessionDb, sql`SELECT pg_backend_pid() AS pid`);
-    const pid = Number(pidRow?.pid);
-    const key = sql`${MIGRATION_LOCK_KEY.toString()}::bigint`;
-    const [tried] = await rows<{ ok: boolean }>(sessionDb, sql`SELECT pg_try_advisory_lock(${key}) AS ok`);
-    if (tried?.ok !== true) {
+    // One round trip: the settings, this backend's pid (for the blocker reports), a first try of the
+    // lock. Waiting for the lock never waits on a lock (pg_try_advisory_lock, polled below), so
+    // lock_timeout can be in force from the start.
+    const [started] = await rows<{ pid: number; ok: boolean }>(
+      sessionDb,
+      sql.raw(
+        `SELECT ${settings(lockTimeoutMs, statementTimeoutMs)}, pg_backend_pid() AS pid, ${TRY_LOCK} AS ok`,
+      ),
+    );
+    const pid = Number(started?.pid);
+    if (started?.ok !== true) {
       const holders = watcherPool
         ? await rows<{ pid: number; application_name: string }>(watcherPool, lockHolder)
         : [];
@@ -221,15 +297,20 @@ export async function withMigrationSession<T>(
       // runs applying search_indexes). Between polls this connection runs nothing.
       for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
         await new Promise((resolve) => setTimeout(resolve, delay));
-        const [again] = await rows<{ ok: boolean }>(
-          sessionDb,
-          sql`SELECT pg_try_advisory_lock(${key}) AS ok`,
-        );
+        const [again] = await rows<{ ok: boolean }>(sessionDb, sql.raw(`SELECT ${TRY_LOCK} AS ok`));
         if (again?.ok === true) break;
       }
     }
     locked = true;
-    await sessionDb.execute(settings(lockTimeoutMs, statementTimeoutMs));
+    // With a lock timeout of a second or less, the wait can be over before the watcher has opened
+    // its connection on a loaded machine (at load 15 a sample on a new connection took 200 ms, and a
+    // 200 ms timeout went unexplained): open it before the first statement.
+    if (watcherPool && lockTimeoutMs > 0 && lockTimeoutMs <= SHORT_LOCK_TIMEOUT_MS)
+      await rows(watcherPool, sql`SELECT 1`).catch(() => {});
+    const lockTimeout = (statement: string, watch: ReturnType<typeof watchBlockers>, error: unknown) =>
+      (driverError(error) as { code?: string }).code === LOCK_NOT_AVAILABLE
+        ? new LockTimeoutError(lockTimeoutMs, statement, watch.blockers(), error)
+        : undefined;
 
     const session: MigrationSession = {
       db: sessionDb,
@@ -237,20 +318,36 @@ export async function withMigrationSession<T>(
       lockTimeoutMs,
       statementTimeoutMs,
       execute: async (statement) => {
-        const watch = watchBlockers(watcherPool, pid);
+        const watch = watchBlockers(watcherPool, pid, lockTimeoutMs);
         try {
           await sessionDb.execute(sql.raw(statement));
         } catch (error) {
-          const code = (driverError(error) as { code?: string }).code;
-          if (code === LOCK_NOT_AVAILABLE)
-            throw new LockTimeoutError(lockTimeoutMs, statement, watch.blockers(), error);
-          throw error;
+          throw lockTimeout(statement, watch, error) ?? error;
+        } finally {
+          watch.stop();
+        }
+      },
+      executeAll: async (statements, failed) => {
+        // Outside a transaction each statement would commit on its own, the ones after a failure too.
+        if (!inTransaction) throw new Error("executeAll runs inside transaction() only");
+        const watch = watchBlockers(watcherPool, pid, lockTimeoutMs);
+        try {
+          const outcomes = await pipeline(
+            sessionDb,
+            statements.map((s) => sql.raw(s)),
+            watch.progress,
+          );
+          const index = outcomes.findIndex((o) => o.status === "rejected");
+          if (index < 0) return;
+          const error = (outcomes[index] as PromiseRejectedResult).reason;
+          throw lockTimeout(statements[index] as string, watch, error) ?? failed(index, error);
         } finally {
           watch.stop();
         }
       },
       transaction: async (body) => {
         await sessionDb.execute(sql.raw("BEGIN"));
+        inTransaction = true;
         try {
           const result = await body();
           await sessionDb.execute(sql.raw("COMMIT"));
@@ -259,6 +356,8 @@ export async function withMigrationSession<T>(
           noteLost(error);
           if (!lost) await sessionDb.execute(sql.raw("ROLLBACK")).catch(noteLost);
           throw error;
+        } finally {
+          inTransaction = false;
         }
       },
     };
@@ -268,14 +367,12 @@ export async function withMigrationSession<T>(
     throw error;
   } finally {
     // Best effort; a lost connection has lost the lock and the settings with it (and would never answer).
+    // One round trip (pipelined); a failure is ignored like the rest.
     if (!lost) {
-      try {
-        if (locked)
-          await sessionDb.execute(sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
-        for (const name of RESET) await sessionDb.execute(sql.raw(`RESET ${name}`));
-      } catch {
-        // ignored: see above
-      }
+      await pipeline(sessionDb, [
+        ...(locked ? [sql.raw(`SELECT pg_advisory_unlock(${LOCK_KEY})`)] : []),
+        ...RESET.map((name) => sql.raw(`RESET ${name}`)),
+      ]);
     }
     await release();
   }

@@ -147,6 +147,58 @@ describe("a failing migration", () => {
     expect(status.migrations.map((m) => m.state)).toEqual(["applied", "applied", "pending"]);
   });
 
+  it("statements after the failing one, sent with it in one batch, leave nothing either", async () => {
+    const db = await fresh("failing_batch");
+    const folder = writeMigrationsFolder([A]);
+    await migrate(db, { migrationsFolder: folder });
+    const historyBefore = await readHistory(db);
+    // Each statement alone would succeed but the second; the runner sends all three (and the history
+    // row) before the first answer comes back.
+    const middle: ScratchMigration = {
+      tag: "0001_middle_fails",
+      when: when(2),
+      sql: [
+        "CREATE TABLE d (id integer PRIMARY KEY);",
+        "INSERT INTO a VALUES (1), (1);",
+        "CREATE TABLE e (id integer PRIMARY KEY);",
+      ].join("\n--> statement-breakpoint\n"),
+    };
+    writeMigrationsFolder([A, middle], folder);
+    const error = await migrate(db, { migrationsFolder: folder }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    const failure = error as MigrationError;
+    expect(failure.tag).toBe("0001_middle_fails");
+    expect(failure.statementIndex).toBe(1);
+    expect(failure.message).toMatch(
+      /^Migration 0001_middle_fails\.sql failed at statement 2 of 3: duplicate key value violates unique constraint "a_pkey" \[23505\]\n {2}statement: INSERT INTO a VALUES \(1\), \(1\);\n0001_middle_fails was rolled back\.$/,
+    );
+    for (const table of ["d", "e"]) expect(await tableExists(db, table)).toBe(false);
+    const [count] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM a`);
+    expect(count?.n).toBe(0);
+    expect(await readHistory(db)).toEqual(historyBefore);
+  });
+
+  it("a migration whose history row cannot be written is rolled back, and the error says that step failed", async () => {
+    const db = await fresh("failing_record");
+    const folder = writeMigrationsFolder([A]);
+    await migrate(db, { migrationsFolder: folder });
+    const historyBefore = await readHistory(db);
+    const dropsHistory: ScratchMigration = {
+      tag: "0001_drops_history",
+      when: when(2),
+      sql: "CREATE TABLE d (id integer PRIMARY KEY);\n--> statement-breakpoint\nDROP TABLE drizzle.__drizzle_migrations;",
+    };
+    writeMigrationsFolder([A, dropsHistory], folder);
+    const error = await migrate(db, { migrationsFolder: folder }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as MigrationError).statementIndex).toBe(2);
+    expect((error as Error).message).toMatch(
+      /^Migration 0001_drops_history\.sql ran, but recording it in the history failed: .*__drizzle_migrations.* does not exist \[42P01\]\n {2}statement: INSERT INTO "drizzle"\."__drizzle_migrations"/,
+    );
+    expect(await tableExists(db, "d")).toBe(false);
+    expect(await readHistory(db)).toEqual(historyBefore);
+  });
+
   it("--single-transaction on a migrated database: same catalog, same history", async () => {
     const db = await fresh("failing_single");
     const folder = writeMigrationsFolder([A]);

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import {
   createDb,
@@ -94,6 +95,41 @@ describe.runIf(onServer())("backends terminated under queued load (item 12)", ()
       ).resolves.toEqual([{ three: 3 }]);
     } finally {
       await app.close();
+      await killer.close();
+    }
+  }, 30_000);
+
+  it("queries queued on a reserved connection past postgres.js's pipeline fail when its backend dies", async () => {
+    // postgres.js pipelines at most max_pipeline (100) queries on a connection; a reserved handle
+    // keeps the rest in its own queue. Unpatched, closing the connection dropped that queue: those
+    // queries never settled (db:migrate pipelines a migration's statements on a reserved connection,
+    // so a database dropped under it hung the run; README "Patched dependencies").
+    const client = postgres(t.url as string, { max: 1, onnotice: () => {} });
+    const killer = await createDb({ url: t.url, max: 1 });
+    try {
+      const reserved = await client.reserve();
+      const [self] = await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      const outcomes = [
+        reserved`SELECT pg_sleep(60)`,
+        ...Array.from({ length: 150 }, () => reserved`SELECT 1`),
+      ].map((q) =>
+        q.then(
+          () => "fulfilled",
+          () => "rejected",
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      await rows(killer.db, sql`SELECT pg_terminate_backend(${self?.pid ?? 0})`);
+      const settled = await Promise.race([
+        Promise.all(outcomes),
+        new Promise<"pending">((r) => setTimeout(() => r("pending"), 10_000)),
+      ]);
+      expect(settled).toEqual(Array(151).fill("rejected"));
+      reserved.release();
+      // The pool reconnects and serves queries again.
+      await expect(client`SELECT 2 AS two`).resolves.toEqual([{ two: 2 }]);
+    } finally {
+      await client.end({ timeout: 1 });
       await killer.close();
     }
   }, 30_000);
