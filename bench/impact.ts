@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import { createDb, type Database } from "../src/db.js";
 import { type ImpactDirection, impactAnalysis } from "../src/queries/index.js";
-import { JIT_WARMUP_CALLS, latency, type Measure, now, quantile, WARMUP_BUDGET_MS } from "./measure.js";
+import { latency, type Measure, now, quantile, WARMUP_BUDGET_MS, warmupCalls } from "./measure.js";
 
 export const IMPACT_DEPTH = 4;
 
@@ -187,7 +187,7 @@ export async function benchImpact(url: string, samples: number): Promise<Measure
         sql,
         direction,
         inputs,
-        name === "impact.hub" ? 1 : JIT_WARMUP_CALLS,
+        name === "impact.hub" ? 1 : warmupCalls(inputs.length),
       );
       const bfsWins = quantile(t.bfs, 0.5) <= quantile(t.paths, 0.5);
       const detail =

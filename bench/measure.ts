@@ -69,6 +69,9 @@ export function throughput(
 export const JIT_WARMUP_CALLS = 2_000;
 export const WARMUP_BUDGET_MS = 5_000;
 
+/** Warm-up calls before `timed` timed ones: JIT_WARMUP_CALLS, fewer for a short run (CI's smoke run). */
+export const warmupCalls = (timed: number) => Math.min(JIT_WARMUP_CALLS, 10 * timed);
+
 /**
  * Time `ours` and `bare` on the same inputs, alternating (bare first on even samples, ours first on
  * odd ones); `check` compares their answers on the first inputs (the two sides must do the same job).
@@ -88,7 +91,7 @@ export async function paired<I, A, B>(
   ours: (input: I) => Promise<A>,
   bare: (input: I) => Promise<B>,
   check?: (a: A, b: B, input: I) => void,
-  warmup = JIT_WARMUP_CALLS,
+  warmup = warmupCalls(inputs.length),
   budgetMs = 20_000,
 ): Promise<{ ours: number[]; bare: number[] }> {
   const warmInputs = inputs.slice(0, Math.min(inputs.length, 20));
