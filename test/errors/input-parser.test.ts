@@ -4,11 +4,12 @@
  * same ValidationError with the same issues. And the common inputs do skip the object parse (the
  * reason it exists).
  */
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { inputParser, parseInput, ValidationError } from "../../src/errors/index.js";
 import { assetCodeInput, searchAssetsInput } from "../../src/validation/assets/schemas.js";
-import { idInput } from "../../src/validation/refinements.js";
+import { idInput, passThroughTest } from "../../src/validation/refinements.js";
 import { postStockDocumentInput } from "../../src/validation/warehouse/schemas.js";
 
 const ID = "0b6a3b3e-2f5c-4c8e-9a3b-1e2d3c4b5a69";
@@ -161,5 +162,44 @@ describe("inputParser gives what parseInput gives", () => {
       spy.mockRestore();
       expect(value).toEqual(parseInput(schema, input));
     }
+  });
+
+  it("a canonical id skips even the uuid rule's own parse (its pass-through test); any other is parsed", () => {
+    const schema = idInput("id");
+    const rule = schema.shape.id;
+    const parse = inputParser(schema);
+    const spy = vi.spyOn(rule, "safeParse");
+    try {
+      expect(parse({ id: ID })).toEqual({ id: ID });
+      expect(spy).not.toHaveBeenCalled();
+      // Upper case: the rule lower-cases it, so the test must not pass it through unchanged.
+      expect(parse({ id: ID.toUpperCase() })).toEqual({ id: ID });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("the uuid pass-through test accepts only what the rule returns unchanged", () => {
+    const rule = idInput("id").shape.id;
+    const unchanged = passThroughTest(rule);
+    if (!unchanged) throw new Error("uuid() carries no pass-through test");
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uuid(),
+          fc.uuid().map((u) => u.toUpperCase()),
+          fc.string(),
+          fc.stringMatching(/^[0-9a-fA-F-]{36}$/),
+        ),
+        (value) => {
+          const parsed = rule.safeParse(value);
+          if (unchanged(value)) expect(parsed).toEqual({ success: true, data: value });
+          // Every canonical (lower-case, valid) id takes the shortcut, or it would be dead code.
+          if (parsed.success && parsed.data === value) expect(unchanged(value)).toBe(true);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
