@@ -15,7 +15,6 @@
  * database (a clone of the scale data set makes the probes realistic). Rows it creates are coded
  * BX-* and are left in place: run it on a throw-away clone.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -24,6 +23,7 @@ import { sql as dsql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDb, rows as dbRows } from "../src/db.js";
 import { type ImportResult, importCis, importRelationships, importStock } from "../src/import/index.js";
+import { psql } from "./programs.js";
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("set DATABASE_URL");
@@ -43,35 +43,16 @@ function backendCpu(pid: number): number | null {
 }
 
 /** Runs the commands in one psql transaction; the CPU its backend used (from its /proc at the end). */
-function psql(commands: string[]): Promise<number | null> {
-  const script = file(
-    `psql-${Date.now()}.sql`,
-    [
-      ...commands,
-      // The backend's CPU, read by psql's shell escape while the backend still lives.
-      "SELECT pg_backend_pid() AS pid \\gset",
-      "\\setenv BACKEND_PID :pid",
-      "\\! cat /proc/$BACKEND_PID/stat 2>/dev/null || true",
-    ].join("\n"),
-  );
-  return new Promise((resolve, reject) => {
-    const args = [url!, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", script];
-    const child = spawn(process.env.PSQL ?? "psql", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`psql: ${stderr.trim()}`));
-      const f = stdout.trim().split("\n").pop()?.split(") ")[1]?.split(" ");
-      resolve(f ? (Number(f[11]) + Number(f[12])) * 10 : null);
-    });
-  });
+async function psqlCpu(commands: string[]): Promise<number | null> {
+  const { stdout } = await psql(url!, [
+    ...commands,
+    // The backend's CPU, read by psql's shell escape while the backend still lives.
+    "SELECT pg_backend_pid() AS pid \\gset",
+    "\\setenv BACKEND_PID :pid",
+    "\\! cat /proc/$BACKEND_PID/stat 2>/dev/null || true",
+  ]);
+  const f = stdout.trim().split("\n").pop()?.split(") ")[1]?.split(" ");
+  return f ? (Number(f[11]) + Number(f[12])) * 10 : null;
 }
 
 const file = (name: string, body: string) => {
@@ -166,7 +147,7 @@ async function main() {
         const b = file(`cis${run}.values.csv`, values);
         rates.cis!.bare.push(
           await timed(() =>
-            psql([
+            psqlCpu([
               `\\copy cmdb_cis (id, ci_code, name, type_id) FROM '${a}' WITH (FORMAT csv)`,
               `\\copy cmdb_ci_attr_values (ci_id, version_id, key, value) FROM '${b}' WITH (FORMAT csv)`,
             ]),
@@ -196,7 +177,7 @@ async function main() {
         const path = file(`rels${run}.bare.csv`, body);
         rates.relationships!.bare.push(
           await timed(() =>
-            psql([
+            psqlCpu([
               `\\copy cmdb_relationships (rel_type_id, from_ci_id, to_ci_id) FROM '${path}' WITH (FORMAT csv)`,
             ]),
           ),
@@ -229,7 +210,7 @@ async function main() {
         const path = file(`stock${run}.bare.csv`, body);
         rates.stock!.bare.push(
           await timed(() =>
-            psql([
+            psqlCpu([
               `INSERT INTO stock_documents (id, doc_type, code, status, warehouse_id) VALUES ('${docId}', 'receipt', 'bx-${tag}-bare-${run}', 'draft', '${whs[0]!.id}');`,
               `\\copy stock_document_lines (document_id, part_id, qty, unit_cost) FROM '${path}' WITH (FORMAT csv)`,
             ]),

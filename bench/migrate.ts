@@ -4,29 +4,11 @@
  * transaction; a `-- migrate:no-transaction` file on its own, as PostgreSQL requires for
  * CONCURRENTLY), no client start-up, wall-clock per run, p50 of 3 runs each.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { isNoTransaction, readJournal } from "../src/migrate/journal.js";
 import { createDatabaseSql, dropDatabaseSql, maintenance, withDatabase } from "../src/migrate/server.js";
-import { latency, type Measure, now } from "./measure.js";
-
-const PSQL = process.env.PSQL ?? "psql";
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = now();
-    const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(now() - start);
-      else reject(new Error(`${command} ${args[0] ?? ""} exited with ${code}: ${err.split("\n")[0]}`));
-    });
-  });
-}
+import { latency, type Measure } from "./measure.js";
+import { PSQL, runProgram } from "./programs.js";
 
 /** psql arguments running `files` in order: transactional runs each in one transaction. */
 function psqlArgs(files: string[]): string[] {
@@ -52,9 +34,12 @@ export async function benchMigrate(adminUrl: string, runs = 3): Promise<Measure>
   try {
     for (let i = 0; i < runs; i++) {
       await maintenance(adminUrl, [dropDatabaseSql(name), createDatabaseSql(name)]);
-      bare.push(await run(PSQL, ["-X", "-q", "-v", "ON_ERROR_STOP=1", ...psqlArgs(files), url], process.env));
+      bare.push((await runProgram(PSQL, ["-X", "-q", "-v", "ON_ERROR_STOP=1", ...psqlArgs(files), url])).ms);
       await maintenance(adminUrl, [dropDatabaseSql(name), createDatabaseSql(name)]);
-      ours.push(await run("npm", ["run", "--silent", "db:migrate"], { ...process.env, DATABASE_URL: url }));
+      ours.push(
+        (await runProgram("npm", ["run", "--silent", "db:migrate"], { ...process.env, DATABASE_URL: url }))
+          .ms,
+      );
     }
   } finally {
     await maintenance(adminUrl, [dropDatabaseSql(name)]);

@@ -10,7 +10,6 @@
  * Everything it creates is named BENCH-/BP-/BD- and deleted afterwards (the ledger stays balanced).
  */
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +25,7 @@ import {
   warehouses,
 } from "../src/schema/index.js";
 import { type Measure, now, throughput, warmupCalls } from "./measure.js";
+import { runProgram } from "./programs.js";
 
 export interface PostingOptions {
   clients: number;
@@ -282,15 +282,10 @@ async function singleStatementHotRow(
       `p=${part!.id}`,
       url,
     ];
-    const out = await new Promise<string | null>((resolve) => {
-      const child = spawn(PGBENCH, args, { stdio: ["ignore", "pipe", "pipe"] });
-      let text = "";
-      child.stdout.on("data", (c: Buffer) => {
-        text += c.toString();
-      });
-      child.on("close", (code) => resolve(code === 0 ? text : null));
-      child.on("error", () => resolve(null));
-    });
+    const out = await runProgram(PGBENCH, args).then(
+      (r) => r.stdout,
+      () => null,
+    );
     const tps = out ? /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] : undefined;
     if (tps)
       return {

@@ -5,7 +5,6 @@
  * (`import.assets`) and of a small one (`import.assets.small`). Rows created here are coded
  * BENCH-* and deleted afterwards.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +14,7 @@ import { createDb, NO_TIMEOUTS } from "../src/db.js";
 import { importAssets } from "../src/import/index.js";
 import { createAsset } from "../src/queries/index.js";
 import { type Measure, now, throughput } from "./measure.js";
+import { psql } from "./programs.js";
 
 interface Template {
   modelId: string;
@@ -172,20 +172,4 @@ async function importBench(url: string, t: Template, rows: number, name: string)
     mean(rates.bare),
     `${rows} asset rows from CSV: importAssets (validated, set-wise checks, created events) vs psql -1 \\copy of the same rows into the bare tables (assets, then their created events); 2 runs each, alternating`,
   );
-}
-
-/** psql -1: the commands in one transaction, as an operator would load both files. */
-function psql(url: string, commands: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const args = [url, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", ...commands.flatMap((c) => ["-c", c])];
-    const child = spawn(process.env.PSQL ?? "psql", args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`psql exited ${code}: ${stderr.trim()}`)),
-    );
-  });
 }
