@@ -11,4 +11,4 @@ export * from "./exit-codes.js";
 export * from "./operational.js";
 export * from "./parse-input.js";
 export * from "./security.js";
-export { loadConstraintCatalogue, toDbError, withDbErrors } from "./sqlstate.js";
+export { dbErrorOf, loadConstraintCatalogue, toDbError, withDbErrors } from "./sqlstate.js";

@@ -79,7 +79,7 @@ export function inputParser<S extends z.ZodObject>(schema: S): (input: unknown) 
         return undefined; // a default, a missing required field: zod decides
       }
       const value = values[key];
-      if (unchanged && typeof value === "string" && unchanged(value)) {
+      if (unchanged?.(value)) {
         out[key] = value; // what the rule would return (its pass-through test)
         continue;
       }

@@ -8,15 +8,20 @@ export const INPUT_MAX_DEPTH = 32;
 /** Largest input, counted as the characters of its strings and keys plus 8 per other value. */
 export const INPUT_MAX_SIZE = 1_048_576;
 
-/** A UTF-16 surrogate without its partner: not a character, and not representable in UTF-8. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * False for a string with a UTF-16 surrogate without its partner (not a character, and not
+ * representable in UTF-8): ES2024's String.prototype.isWellFormed (Node 20), not yet in the
+ * ES2023 lib. A builtin, O(1) on a one-byte string, where a regular expression scans every input.
+ */
+const isWellFormed = (value: string): boolean =>
+  (value as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** What is wrong with a string wherever it appears (value or key), or null. */
 export function stringProblem(value: string): string | null {
   // PostgreSQL stores no NUL in text or jsonb (22021 / 22P05), and a lone surrogate would be
   // written as U+FFFD: the value read back would not be the value given.
   if (value.includes("\u0000")) return "must not contain a NUL character";
-  if (LONE_SURROGATE.test(value)) return "must be well-formed Unicode (no lone surrogate)";
+  if (!isWellFormed(value)) return "must be well-formed Unicode (no lone surrogate)";
   return null;
 }
 

@@ -27,9 +27,41 @@ export const INT32_MAX = 2_147_483_647;
  * taken as it is by inputParser (src/errors/parse-input.ts) without the rule's zod parse, which costs
  * ~15x the test on an id (issue 15, client CPU of look-ups and posting). Same result either way.
  */
-const passThroughTests = new WeakMap<z.ZodType, (value: string) => boolean>();
-/** The rule's test for values it returns unchanged, if it has one. */
-export const passThroughTest = (rule: z.ZodType) => passThroughTests.get(rule);
+const passThroughTests = new WeakMap<z.ZodType, (value: unknown) => boolean>();
+
+/** What the tests read of a zod rule's definition. */
+interface RuleDef {
+  _zod: { def: { type: string; checks?: unknown[]; innerType?: z.ZodType }; values?: Set<unknown> };
+}
+
+/**
+ * The rule's test for values it returns unchanged, if it has one: a registered one, an enum's
+ * (zod returns a member as it is), or, through `.default()` and `.optional()`, the inner rule's
+ * (for a value given, both return what the inner rule returns). Never for a rule with checks of
+ * its own (a refinement), which the test would skip.
+ */
+export function passThroughTest(rule: z.ZodType): ((value: unknown) => boolean) | undefined {
+  const registered = passThroughTests.get(rule);
+  if (registered) return registered;
+  const { def, values } = (rule as unknown as RuleDef)._zod;
+  if (def.checks && def.checks.length > 0) return undefined;
+  if (def.type === "enum" && values) return (v) => values.has(v);
+  if ((def.type === "default" || def.type === "optional") && def.innerType) {
+    const inner = passThroughTest(def.innerType);
+    return inner && ((v) => v !== undefined && inner(v));
+  }
+  return undefined;
+}
+
+/** An integer from `min` to `max` (a depth, a page size). */
+export const intIn = (min: number, max: number) => {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max))
+    throw new RangeError("intIn: safe integer bounds");
+  const rule = z.int().min(min).max(max);
+  // z.int() is a safe integer; within safe bounds, an integer in range is one, returned as it is.
+  passThroughTests.set(rule, (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
+  return rule;
+};
 
 /** A UUID, lower-cased so it compares (and sorts, for lock order) like PostgreSQL's uuid. The one uuid input. */
 export const uuid = () => {
@@ -38,7 +70,9 @@ export const uuid = () => {
   // zod's own uuid pattern, read from the rule so it is stated once; a value it matches that is
   // already lower case is what the transform returns unchanged.
   const pattern = format._zod.def.pattern;
-  if (pattern) passThroughTests.set(rule, (v) => pattern.test(v) && v === v.toLowerCase());
+  if (pattern) {
+    passThroughTests.set(rule, (v) => typeof v === "string" && pattern.test(v) && v === v.toLowerCase());
+  }
   return rule;
 };
 

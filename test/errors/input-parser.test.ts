@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { inputParser, parseInput, ValidationError } from "../../src/errors/index.js";
 import { assetCodeInput, searchAssetsInput } from "../../src/validation/assets/schemas.js";
+import { impactInput } from "../../src/validation/cmdb/schemas.js";
 import { idInput, passThroughTest } from "../../src/validation/refinements.js";
 import { postStockDocumentInput } from "../../src/validation/warehouse/schemas.js";
 
@@ -120,6 +121,32 @@ const cases: [string, z.ZodObject, unknown[]][] = [
     ],
   ],
   [
+    "impactInput",
+    impactInput,
+    [
+      { ciId: ID, direction: "dependents", maxDepth: 4 },
+      { ciId: ID, direction: "dependencies", maxDepth: 1 },
+      { ciId: ID.toUpperCase(), direction: "dependents", maxDepth: 20 },
+      { ciId: ID, direction: "dependents" },
+      { ciId: ID, direction: "dependents", maxDepth: undefined },
+      { ciId: ID, direction: "both", maxDepth: 4 },
+      { ciId: ID, direction: "Dependents", maxDepth: 4 },
+      { ciId: ID, direction: 1, maxDepth: 4 },
+      { ciId: ID, direction: "dependents", maxDepth: 0 },
+      { ciId: ID, direction: "dependents", maxDepth: -0 },
+      { ciId: ID, direction: "dependents", maxDepth: 21 },
+      { ciId: ID, direction: "dependents", maxDepth: 1.5 },
+      { ciId: ID, direction: "dependents", maxDepth: Number.NaN },
+      { ciId: ID, direction: "dependents", maxDepth: Number.POSITIVE_INFINITY },
+      { ciId: ID, direction: "dependents", maxDepth: 2 ** 53 },
+      { ciId: ID, direction: "dependents", maxDepth: "4" },
+      { ciId: ID, direction: "dependents", maxDepth: true },
+      { ciId: ID, direction: "dependents", maxDepth: null },
+      { ciId: 7, direction: "dependents", maxDepth: 4 },
+      ...structural({ ciId: ID, direction: "dependents", maxDepth: 4 }),
+    ],
+  ],
+  [
     "postStockDocumentInput",
     postStockDocumentInput,
     [
@@ -144,6 +171,20 @@ describe("inputParser gives what parseInput gives", () => {
       const expected = outcome(() => parseInput(schema, input));
       expect({ input, got: outcome(() => parse(input)) }).toEqual({ input, got: expected });
     }
+  });
+
+  it("the common impact input runs no zod rule at all (the pass-through tests of uuid, enum, intIn)", () => {
+    const parse = inputParser(impactInput);
+    const input = { ciId: ID, direction: "dependents", maxDepth: 4 };
+    const spies = [impactInput, ...Object.values(impactInput.shape)].map((rule) =>
+      vi.spyOn(rule, "safeParse"),
+    );
+    const value = parse(input);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    expect(value).toEqual(parseInput(impactInput, input));
+    // A value the test refuses goes to zod, which says why.
+    expect(() => parse({ ...input, maxDepth: 21 })).toThrow(ValidationError);
   });
 
   it("the common inputs skip the object parse (and the structure walk with it)", () => {

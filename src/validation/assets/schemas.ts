@@ -27,6 +27,7 @@ import {
   correlationId,
   email,
   inet,
+  intIn,
   isoDate,
   jsonObject,
   mac,
@@ -237,7 +238,7 @@ export const searchAssetsInput = z.strictObject({
   /** This location and everything under it. */
   locationId: uuid().optional(),
   categoryId: uuid().optional(),
-  limit: z.int().min(1).max(SEARCH_PAGE_MAX).default(50),
+  limit: intIn(1, SEARCH_PAGE_MAX).default(50),
   /** The opaque cursor of the previous page. */
   cursor: z.string().max(2000).optional(),
 });

@@ -17,7 +17,18 @@ import {
 } from "../../schema/cmdb/tables.js";
 import { columnFields, columnRule, tableSchemas } from "../factory.js";
 import { definitionVersionRefine, fieldDefinitionRefine } from "../field-definition.js";
-import { code, fieldKey, isoDate, json, opt, req, TEXT_NAME_MAX, trimmed, uuid } from "../refinements.js";
+import {
+  code,
+  fieldKey,
+  intIn,
+  isoDate,
+  json,
+  opt,
+  req,
+  TEXT_NAME_MAX,
+  trimmed,
+  uuid,
+} from "../refinements.js";
 
 const ciTypeRefine = {
   code: req(code()),
@@ -143,7 +154,7 @@ export type ImpactDirection = (typeof IMPACT_DIRECTIONS)[number];
 export const DEFAULT_MAX_DEPTH = 5;
 export const MAX_DEPTH_LIMIT = 20;
 
-const maxDepth = z.int().min(1).max(MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
+const maxDepth = intIn(1, MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
 
 export const impactInput = z.strictObject({
   ciId: uuid(),
