@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import { createDb, type Database } from "../src/db.js";
 import { type ImpactDirection, impactAnalysis } from "../src/queries/index.js";
-import { latency, type Measure, now, quantile, WARMUP_BUDGET_MS, warmupCalls } from "./measure.js";
+import { latency, type Measure, now, quantile, warmUp, warmupCalls } from "./measure.js";
 
 export const IMPACT_DEPTH = 4;
 
@@ -131,21 +131,17 @@ async function timeImpact(
   warmup: number,
 ): Promise<Sides<number[]> & { cpu: Sides<number[]>; reached: number }> {
   let reached = 0;
-  // JIT warm-up and the cache of each root: see paired() in measure.ts.
-  const warmRoots = roots.slice(0, Math.min(roots.length, 20));
-  const warmStart = now();
-  for (let i = 0; i < warmup; i++) {
-    if (i >= warmRoots.length && now() - warmStart > WARMUP_BUDGET_MS) break;
-    const root = warmRoots[i % warmRoots.length] as string;
+  // JIT warm-up, and each root read by each connection before it is timed: see paired() in measure.ts.
+  await warmUp(roots, warmup, async (root, first) => {
     const a = await oursImpact(db, direction, root);
     const bfs = await bareImpact(sql, "bfs", direction, root);
     const paths = await bareImpact(sql, "paths", direction, root);
-    if (i < warmRoots.length) {
+    if (first) {
       sameImpact(root, a, bfs);
       sameImpact(root, a, paths);
     }
     reached = a.length;
-  }
+  });
   const t: Sides<number[]> = { ours: [], bfs: [], paths: [] };
   const cpu: Sides<number[]> = { ours: [], bfs: [], paths: [] };
   const sides = ["ours", "bfs", "paths"] as const;

@@ -73,6 +73,24 @@ export const WARMUP_BUDGET_MS = 5_000;
 export const warmupCalls = (timed: number) => Math.min(JIT_WARMUP_CALLS, 10 * timed);
 
 /**
+ * The untimed warm-up: `calls` rounds over the first 20 inputs, or fewer once WARMUP_BUDGET_MS is
+ * spent (never before each of them ran once); `round` runs every side once on its input, `first`
+ * on the input's first round (where callers compare the sides' answers).
+ */
+export async function warmUp<I>(
+  inputs: I[],
+  calls: number,
+  round: (input: I, first: boolean) => Promise<void>,
+): Promise<void> {
+  const warmInputs = inputs.slice(0, 20);
+  const started = now();
+  for (let i = 0; i < calls && warmInputs.length > 0; i++) {
+    if (i >= warmInputs.length && now() - started > WARMUP_BUDGET_MS) break;
+    await round(warmInputs[i % warmInputs.length] as I, i < warmInputs.length);
+  }
+}
+
+/**
  * Time `ours` and `bare` on the same inputs, alternating (bare first on even samples, ours first on
  * odd ones); `check` compares their answers on the first inputs (the two sides must do the same job).
  *
@@ -94,15 +112,11 @@ export async function paired<I, A, B>(
   warmup = warmupCalls(inputs.length),
   budgetMs = 20_000,
 ): Promise<{ ours: number[]; bare: number[] }> {
-  const warmInputs = inputs.slice(0, Math.min(inputs.length, 20));
-  const warmStart = now();
-  for (let i = 0; i < warmup && warmInputs.length > 0; i++) {
-    if (i >= warmInputs.length && now() - warmStart > WARMUP_BUDGET_MS) break;
-    const input = warmInputs[i % warmInputs.length] as I;
+  await warmUp(inputs, warmup, async (input, first) => {
     const a = await ours(input);
     const b = await bare(input);
-    if (i < warmInputs.length) check?.(a, b, input);
-  }
+    if (first) check?.(a, b, input);
+  });
   const o: number[] = [];
   const r: number[] = [];
   const started = now();

@@ -18,6 +18,7 @@
  */
 import postgres from "postgres";
 import { bareImpact, IMPACT_DEPTH, type ImpactRoots, impactRoots, sameImpact } from "../bench/impact.js";
+import { JIT_WARMUP_CALLS, warmUp } from "../bench/measure.js";
 import { EXIT } from "../src/errors/exit-codes.js";
 import type { ImpactDirection } from "../src/queries/index.js";
 
@@ -75,17 +76,16 @@ try {
     sides.set("bfs", (root) => bareImpact(sql, "bfs", direction, root));
     sides.set("paths", (root) => bareImpact(sql, "paths", direction, root));
     const names = [...sides.keys()];
-    // Same results, then JIT warm-up as the bench (at most 2,000 rounds or 5 s over 20 roots).
+    // Same results, then the bench's JIT warm-up.
     for (const root of inputs.slice(0, 20)) {
       const bare = await bareImpact(sql, "bfs", direction, root);
       for (const p of packages) {
         sameImpact(root, (await sides.get(p.name)?.(root)) as Awaited<ReturnType<Impact>>["reached"], bare);
       }
     }
-    const warmStart = performance.now();
-    for (let i = 0; i < 2000 && performance.now() - warmStart < 5000; i++) {
-      for (const name of names) await sides.get(name)?.(inputs[i % 20] as string);
-    }
+    await warmUp(inputs, JIT_WARMUP_CALLS, async (root) => {
+      for (const name of names) await sides.get(name)?.(root);
+    });
     const perRound = new Map(names.map((n) => [n, [] as number[]]));
     const ratios = new Map(names.map((n) => [n, [] as number[]]));
     for (let round = 0; round < rounds; round++) {

@@ -53,16 +53,6 @@ export function passThroughTest(rule: z.ZodType): ((value: unknown) => boolean) 
   return undefined;
 }
 
-/** An integer from `min` to `max` (a depth, a page size). */
-export const intIn = (min: number, max: number) => {
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max))
-    throw new RangeError("intIn: safe integer bounds");
-  const rule = z.int().min(min).max(max);
-  // z.int() is a safe integer; within safe bounds, an integer in range is one, returned as it is.
-  passThroughTests.set(rule, (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
-  return rule;
-};
-
 /** A UUID, lower-cased so it compares (and sorts, for lock order) like PostgreSQL's uuid. The one uuid input. */
 export const uuid = () => {
   const format = z.uuid("must be a UUID");
@@ -182,14 +172,33 @@ export const vlanId = () =>
 export const nonNegativeInt = (max = INT32_MAX) =>
   z.int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
 
+/**
+ * `rule`, an integer rule bounded by [min, max], with its pass-through test: z.int() is a safe
+ * integer, so within safe bounds an integer in range is valid and returned as it is.
+ */
+function intPassThrough<R extends z.ZodType>(rule: R, min: number, max: number): R {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max))
+    throw new RangeError(`integer bounds must be safe integers (got ${min}, ${max})`);
+  passThroughTests.set(rule, (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
+  return rule;
+}
+
 export const positiveInt = (max = INT32_MAX) =>
-  z.int("must be an integer").min(1, "must be greater than 0").max(max, `must be at most ${max}`);
+  intPassThrough(
+    z.int("must be an integer").min(1, "must be greater than 0").max(max, `must be at most ${max}`),
+    1,
+    max,
+  );
 
 export const intRange = (min: number, max: number) =>
-  z
-    .int("must be an integer")
-    .min(min, `must be between ${min} and ${max}`)
-    .max(max, `must be between ${min} and ${max}`);
+  intPassThrough(
+    z
+      .int("must be an integer")
+      .min(min, `must be between ${min} and ${max}`)
+      .max(max, `must be between ${min} and ${max}`),
+    min,
+    max,
+  );
 
 interface DecimalOptions {
   precision: number;

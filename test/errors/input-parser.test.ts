@@ -173,7 +173,7 @@ describe("inputParser gives what parseInput gives", () => {
     }
   });
 
-  it("the common impact input runs no zod rule at all (the pass-through tests of uuid, enum, intIn)", () => {
+  it("the common impact input runs no zod rule at all (the pass-through tests of uuid, enum, intRange)", () => {
     const parse = inputParser(impactInput);
     const input = { ciId: ID, direction: "dependents", maxDepth: 4 };
     const spies = [impactInput, ...Object.values(impactInput.shape)].map((rule) =>

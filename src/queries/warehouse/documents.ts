@@ -9,12 +9,11 @@ import type { z } from "zod";
 import type { DbOrTx } from "../../db.js";
 import { DocumentAlreadyCanceledError, DocumentNotDraftError } from "../../errors/domain.js";
 import {
+  dbErrorOf,
   InvalidStateError,
   inputParser,
-  loadConstraintCatalogue,
   NotFoundError,
   parseInput,
-  toDbError,
   ValidationError,
   withDbErrors,
 } from "../../errors/index.js";
@@ -289,10 +288,7 @@ export async function postStockDocument(db: DbOrTx, input: PostStockDocumentInpu
   try {
     return await (db instanceof PgTransaction ? db.transaction(post) : post(db));
   } catch (error) {
-    const refusal = ledgerError(error);
-    if (refusal) throw refusal;
-    await loadConstraintCatalogue(); // what withDbErrors does first: CHECK violations name their columns
-    throw toDbError(error, "postStockDocument");
+    throw ledgerError(error) ?? (await dbErrorOf(error, "postStockDocument"));
   }
 }
 

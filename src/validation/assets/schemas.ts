@@ -27,7 +27,7 @@ import {
   correlationId,
   email,
   inet,
-  intIn,
+  intRange,
   isoDate,
   jsonObject,
   mac,
@@ -238,7 +238,7 @@ export const searchAssetsInput = z.strictObject({
   /** This location and everything under it. */
   locationId: uuid().optional(),
   categoryId: uuid().optional(),
-  limit: intIn(1, SEARCH_PAGE_MAX).default(50),
+  limit: intRange(1, SEARCH_PAGE_MAX).default(50),
   /** The opaque cursor of the previous page. */
   cursor: z.string().max(2000).optional(),
 });

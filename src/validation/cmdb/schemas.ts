@@ -20,7 +20,7 @@ import { definitionVersionRefine, fieldDefinitionRefine } from "../field-definit
 import {
   code,
   fieldKey,
-  intIn,
+  intRange,
   isoDate,
   json,
   opt,
@@ -154,7 +154,7 @@ export type ImpactDirection = (typeof IMPACT_DIRECTIONS)[number];
 export const DEFAULT_MAX_DEPTH = 5;
 export const MAX_DEPTH_LIMIT = 20;
 
-const maxDepth = intIn(1, MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
+const maxDepth = intRange(1, MAX_DEPTH_LIMIT).default(DEFAULT_MAX_DEPTH);
 
 export const impactInput = z.strictObject({
   ciId: uuid(),
