@@ -4,6 +4,11 @@
  * `pg_test_fsync -s 1` (the first section's fdatasync line; the rest of the run is skipped) on a
  * file on the data directory's filesystem when the server is on this machine; without the binary,
  * the same measurement in a few lines (8 kB pwrite + fdatasync for one second).
+ *
+ * Node's own start-up too (`node -e ""`, median of 5), which `migrate.empty` pays twice (npm, then
+ * the CLI) and psql never: on this machine kind NODE_EXTRA_CA_CERTS is set in the environment, and
+ * node 20 parses that certificate file at every start (65 ms with it, 27 ms without, the same
+ * machine), so it is measured both ways when set.
  */
 import { spawn } from "node:child_process";
 import {
@@ -19,6 +24,7 @@ import {
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import type postgres from "postgres";
+import { runProgram } from "./programs.js";
 
 export interface Machine {
   cpu: string;
@@ -31,6 +37,17 @@ export interface Machine {
   fsyncPerSec: number;
   fsyncMethod: string;
   fsyncPath: string;
+  /** `node -e ""` wall-clock, ms (median of 5), with this environment. */
+  nodeStartMs: number;
+  /** The same without NODE_EXTRA_CA_CERTS, when the environment sets it. */
+  nodeStartWithoutExtraCaMs?: number;
+}
+
+/** Median wall-clock ms of `node -e ""` started with `env`. */
+async function nodeStart(env: NodeJS.ProcessEnv): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) times.push((await runProgram(process.execPath, ["-e", ""], env)).ms);
+  return Math.round(times.sort((a, b) => a - b)[2] as number);
 }
 
 const PG_TEST_FSYNC = process.env.PG_TEST_FSYNC ?? "/usr/lib/postgresql/15/bin/pg_test_fsync";
@@ -120,6 +137,9 @@ export async function describeMachine(sql: postgres.Sql): Promise<Machine> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  const nodeStartMs = await nodeStart(process.env);
+  const { NODE_EXTRA_CA_CERTS: extraCa, ...withoutExtraCa } = process.env;
+  const nodeStartWithoutExtraCaMs = extraCa === undefined ? undefined : await nodeStart(withoutExtraCa);
   return {
     cpu: cpus()[0]?.model ?? "unknown",
     cores: cpus().length,
@@ -133,5 +153,7 @@ export async function describeMachine(sql: postgres.Sql): Promise<Machine> {
     fsyncPath: sameFs
       ? `${dir} (same filesystem as the data directory)`
       : `${dir} (data directory not on this machine)`,
+    nodeStartMs,
+    ...(nodeStartWithoutExtraCaMs === undefined ? {} : { nodeStartWithoutExtraCaMs }),
   };
 }

@@ -29,6 +29,7 @@ export function formatTable(r: BenchReport): string {
   const lines = [
     `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, load ${m.loadAverage.join(" ")}; PostgreSQL ${m.postgres}; Node ${m.node}`,
     `disk sync: ${num(m.fsyncPerSec)} fdatasync/s (${m.fsyncMethod}; ${m.fsyncPath})`,
+    `node start-up: ${m.nodeStartMs} ms${m.nodeStartWithoutExtraCaMs === undefined ? "" : ` (${m.nodeStartWithoutExtraCaMs} ms without NODE_EXTRA_CA_CERTS, which this environment sets)`}; migrate.empty starts two node processes (npm, the CLI), psql none`,
     `settings: ${Object.entries(m.settings)
       .filter(([k]) => k !== "data_directory")
       .map(([k, v]) => `${k}=${v}`)

@@ -66,12 +66,23 @@ describe.runIf(onServer())("npm run bench -- --json at a tiny factor", () => {
     );
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as {
-      machine: { fsyncPerSec: number; cores: number; postgres: string };
+      machine: {
+        fsyncPerSec: number;
+        cores: number;
+        postgres: string;
+        nodeStartMs: number;
+        nodeStartWithoutExtraCaMs?: number;
+      };
       scale: { factor: number; database: string; rows: { assets: number } };
       measures: { name: string; unit: string; ours: number | null; baseline: number; ratio: number | null }[];
       plans: { name: string; indexed: boolean }[];
     };
     expect(report.machine.fsyncPerSec).toBeGreaterThan(0);
+    expect(report.machine.nodeStartMs).toBeGreaterThan(0);
+    // Measured without the variable exactly when the environment sets it.
+    expect(report.machine.nodeStartWithoutExtraCaMs === undefined).toBe(
+      process.env.NODE_EXTRA_CA_CERTS === undefined,
+    );
     expect(report.scale).toMatchObject({ factor: 0.002, rows: { assets: 2_000 } });
     expect(report.measures.map((m) => m.name)).toEqual(EXPECTED);
     for (const m of report.measures) {
