@@ -7,8 +7,9 @@
  *
  * Node's own start-up too (`node -e ""`, median of 5), which `migrate.empty` pays twice (npm, then
  * the CLI) and psql never: on this machine kind NODE_EXTRA_CA_CERTS is set in the environment, and
- * node 20 parses that certificate file at every start (65 ms with it, 27 ms without, the same
- * machine), so it is measured both ways when set.
+ * node 20 loads the certificates at start-up when it is (nodejs/node#23354; later lines load them
+ * on first use, nodejs/node#44529): 61 ms with it, 24 ms without, on one machine. So it is measured
+ * both ways when set.
  */
 import { spawn } from "node:child_process";
 import {

@@ -4,9 +4,11 @@
  * transaction; a `-- migrate:no-transaction` file on its own, as PostgreSQL requires for
  * CONCURRENTLY), no client start-up, wall-clock per run, p50 of MIGRATE_RUNS runs each, alternating.
  *
- * Seven runs, not three: on a disk that syncs in 0.1 ms the whole job is 0.23-0.40 s for psql and
- * 0.48-0.67 s for the package, and a checkpoint or another process landing in one of three runs
- * moved the ratio of medians from 1.68 to 2.10 between runs of the same code on one machine.
+ * Seven runs, not three, so one run that a checkpoint or another process lands in does not decide
+ * the median. It does not make runs agree: on one machine (a disk that syncs in 0.1 ms) psql's own
+ * time moved between 0.23 and 0.68 s from one bench run to the next, and the ratio with it, 1.68-2.10
+ * with three runs a side and 1.49-2.10 with seven (the package pays a fixed start-up that psql does
+ * not, so the ratio is highest when psql is fastest).
  */
 import { readFileSync } from "node:fs";
 import { isNoTransaction, readJournal } from "../src/migrate/journal.js";

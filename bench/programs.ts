@@ -10,21 +10,31 @@ import { now } from "./measure.js";
 
 export const PSQL = process.env.PSQL ?? "psql";
 
-export interface ProgramRun {
+/** What a program did: its exit code (-1 when killed by a signal), its output, its wall-clock time. */
+export interface ProgramOutcome {
+  code: number;
   stdout: string;
+  stderr: string;
   /** Wall-clock time from spawn to exit. */
   ms: number;
 }
 
-/** Run `command`; its stdout and time when it exits 0, else an error naming it with stderr's first line. */
-export function runProgram(
+/**
+ * Run `command` to its end, collecting its output, whatever its exit code (the one process runner
+ * of the bench and of the tests that start the CLIs). Rejects only when it cannot be started.
+ */
+export function collect(
   command: string,
   args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<ProgramRun> {
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<ProgramOutcome> {
   return new Promise((resolve, reject) => {
     const start = now();
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -34,14 +44,23 @@ export function runProgram(
       stderr += d.toString();
     });
     child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve({ stdout, ms: now() - start });
-      else
-        reject(
-          new Error(`${command} ${args[0] ?? ""} exited with ${code}: ${stderr.trim().split("\n")[0] ?? ""}`),
-        );
-    });
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, ms: now() - start }));
   });
+}
+
+export type ProgramRun = Pick<ProgramOutcome, "stdout" | "ms">;
+
+/** Run `command`; its stdout and time when it exits 0, else an error naming it with stderr's first line. */
+export async function runProgram(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProgramRun> {
+  const { code, stdout, stderr, ms } = await collect(command, args, { env });
+  if (code !== 0) {
+    throw new Error(`${command} ${args[0] ?? ""} exited with ${code}: ${stderr.trim().split("\n")[0] ?? ""}`);
+  }
+  return { stdout, ms };
 }
 
 /**

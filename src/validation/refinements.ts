@@ -165,13 +165,6 @@ export const encryptedSecret = () =>
       "must be encrypted (v1:<keyId>:<iv>:<tag>:<ciphertext>): use setProviderApiKey()",
     );
 
-/** IEEE 802.1Q usable VLAN ids. */
-export const vlanId = () =>
-  z.int("must be an integer").min(1, "must be between 1 and 4094").max(4094, "must be between 1 and 4094");
-
-export const nonNegativeInt = (max = INT32_MAX) =>
-  z.int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
-
 /**
  * `rule`, an integer rule bounded by [min, max], with its pass-through test: z.int() is a safe
  * integer, so within safe bounds an integer in range is valid and returned as it is.
@@ -182,6 +175,13 @@ function intPassThrough<R extends z.ZodType>(rule: R, min: number, max: number):
   passThroughTests.set(rule, (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
   return rule;
 }
+
+export const nonNegativeInt = (max = INT32_MAX) =>
+  intPassThrough(
+    z.int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`),
+    0,
+    max,
+  );
 
 export const positiveInt = (max = INT32_MAX) =>
   intPassThrough(
@@ -199,6 +199,9 @@ export const intRange = (min: number, max: number) =>
     min,
     max,
   );
+
+/** IEEE 802.1Q usable VLAN ids. */
+export const vlanId = () => intRange(1, 4094);
 
 interface DecimalOptions {
   precision: number;

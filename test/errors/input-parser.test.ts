@@ -10,7 +10,14 @@ import type { z } from "zod";
 import { inputParser, parseInput, ValidationError } from "../../src/errors/index.js";
 import { assetCodeInput, searchAssetsInput } from "../../src/validation/assets/schemas.js";
 import { impactInput } from "../../src/validation/cmdb/schemas.js";
-import { idInput, passThroughTest } from "../../src/validation/refinements.js";
+import {
+  idInput,
+  intRange,
+  nonNegativeInt,
+  passThroughTest,
+  positiveInt,
+  vlanId,
+} from "../../src/validation/refinements.js";
 import { postStockDocumentInput } from "../../src/validation/warehouse/schemas.js";
 
 const ID = "0b6a3b3e-2f5c-4c8e-9a3b-1e2d3c4b5a69";
@@ -242,5 +249,36 @@ describe("inputParser gives what parseInput gives", () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+
+  it("each integer rule's pass-through test accepts exactly what zod returns unchanged", () => {
+    const rules = {
+      "nonNegativeInt()": nonNegativeInt(),
+      "positiveInt(100)": positiveInt(100),
+      "intRange(-5, 5)": intRange(-5, 5),
+      "vlanId()": vlanId(),
+    };
+    for (const [name, rule] of Object.entries(rules)) {
+      const unchanged = passThroughTest(rule);
+      if (!unchanged) throw new Error(`${name} carries no pass-through test`);
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.integer({ min: -10, max: 5_000 }),
+            fc.integer(),
+            fc.double(),
+            fc.constantFrom(-0, 2 ** 31 - 1, 2 ** 31, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Infinity),
+            fc.string(),
+            fc.constantFrom(null, undefined, true, 1n),
+          ),
+          (value) => {
+            const parsed = rule.safeParse(value);
+            const same = parsed.success && Object.is(parsed.data, value);
+            expect(unchanged(value), `${name} on ${String(value)}`).toBe(same);
+          },
+        ),
+        { numRuns: 2_000 },
+      );
+    }
   });
 });

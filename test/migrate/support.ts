@@ -1,9 +1,9 @@
 /** Scratch migration folders, fresh databases on either backend, and the legacy dump loader. */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
+import { collect, type ProgramOutcome } from "../../bench/programs.js";
 import { MIGRATIONS_FOLDER } from "../../src/config.js";
 import { createDb, type DbHandle } from "../../src/db.js";
 import { readJournal } from "../../src/migrate/journal.js";
@@ -84,38 +84,18 @@ export async function loadDump(url: string, text: string): Promise<void> {
   }
 }
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = Pick<ProgramOutcome, "code" | "stdout" | "stderr">;
 
-/** `npx tsx src/cli.ts ...` (or any command) as a separate process. */
+/** `npx tsx src/cli.ts ...` (or any command) as a separate process; `env` adds to (or, undefined, removes from) this one's. */
 export function run(
   command: string,
   args: string[],
   env: Record<string, string | undefined> = {},
   cwd: string = process.cwd(),
 ): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    const merged: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
-    const child = spawn(command, args, {
-      cwd,
-      env: merged,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
+  const merged: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
+  return collect(command, args, { env: merged, cwd });
 }
 
 export const cli = (args: string[], env: Record<string, string | undefined> = {}) =>

@@ -3,7 +3,6 @@
  * load and no query is left pending for ever, and nothing waits for ever on a lock: createDb's
  * timeouts end a wait on a locked row.
  */
-import { spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
@@ -17,34 +16,20 @@ import {
 import { TimeoutError } from "../../../src/errors/index.js";
 import { createAsset, transitionAssetStatus } from "../../../src/queries/assets/index.js";
 import { assets } from "../../../src/schema/assets/tables.js";
+import { run } from "../../migrate/support.js";
 import { onServer, useTestDatabase } from "../../support/test-db.js";
 
 const t = useTestDatabase();
-
-function runChild(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.runIf(onServer())("backends terminated under queued load (item 12)", () => {
   it("the process survives and nothing hangs: every query settles, the pool reconnects", async () => {
     // Three runs of three rounds: unpatched, postgres.js 3.4.9 died in most runs here, and before
     // the patch's execute()/closed() hunks 1 run in 102 left a transaction pending for ever (0 in 78
     // runs after; README "Patched dependencies").
-    for (let run = 0; run < 3; run++) {
-      const { code, stdout, stderr } = await runChild([
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { code, stdout, stderr } = await run(process.execPath, [
+        "--import",
+        "tsx",
         "test/queries/hardening/fixtures/terminate-under-load.ts",
         t.url as string,
         "3",
